@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Command line for sreboard: `build` the site, or `check` the content without writing."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import builder
+from builder.fields import parse_date
+from builder.output import UnsafeOutput
+from builder.problems import summarize
+
+DEFAULT_BASE_URL = "http://localhost:8000/"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; return 0 when done, 1 on content problems (usage errors exit 2)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    now = _now(parser, args.now)
+    if args.command == "check":
+        return _report(builder.check(args.content, now), "checked")
+    options = builder.Options(args.content, args.output, args.base_url, now, args.keep_going)
+    started = time.perf_counter()
+    try:
+        result = builder.build(options)
+    except UnsafeOutput as exc:
+        parser.error(str(exc))
+    return _report(result, f"built in {time.perf_counter() - started:.2f} s", args.output)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="build the site from the content folder")
+    check = commands.add_parser("check", help="validate every posting, write nothing")
+    for command in (build, check):
+        command.add_argument("--content", type=Path, default=Path("content"), help="postings folder")
+        command.add_argument("--now", help="build date (ISO 8601); default SOURCE_DATE_EPOCH or now")
+    build.add_argument("--output", type=Path, default=Path("_site"), help="site folder (_site)")
+    build.add_argument("--base-url", default=DEFAULT_BASE_URL, help="the URL the site is served at")
+    build.add_argument("--keep-going", action="store_true", help="skip invalid postings, build the rest")
+    return parser
+
+
+def _now(parser: argparse.ArgumentParser, value: str | None) -> datetime:
+    if value:
+        moment = parse_date(value)
+        if moment is None:
+            parser.error(f"--now {value!r} is not a date; use ISO 8601, e.g. 2026-11-23T12:00:00Z")
+        return moment
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _report(result: builder.Result, done: str, output: Path | None = None) -> int:
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    for source in result.skipped:
+        print(f"{source}: skipped", file=sys.stderr)
+    open_count = sum(p.is_open(p.date_posted) for p in result.postings)
+    counts = f"{result.files_read} files, {len(result.postings)} postings"
+    print(f"{counts}: {summarize(result.problems)}", file=sys.stderr)
+    if result.errors and not result.written:
+        print("Nothing written; the previous site is untouched. Fix the errors above, "
+              "or pass --keep-going to skip those postings.", file=sys.stderr)  # fmt: skip
+        return 1
+    if output is not None:
+        print(f"{done}: {result.pages_written} files in {output}/ ({open_count} postings)")
+    else:
+        print(done)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

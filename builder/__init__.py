@@ -1,0 +1,135 @@
+"""sreboard: turn a folder of raw job postings into a static job board.
+
+build() reads like the pipeline it runs: read -> normalize -> extract -> tag -> render -> write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from builder.extract import Context, assign_unique_slugs, extract
+from builder.feeds import render_feeds
+from builder.model import Posting, Site
+from builder.output import check_output_dir, write_site
+from builder.problems import Problem, error, sort_problems, warning
+from builder.readers import first_commit_dates, posting_files, read_posting
+from builder.render import make_environment, render_pages, render_sitemap
+from builder.taxonomy import Taxonomy, build_taxonomy, load_taxonomy
+
+PROJECT = Path(__file__).resolve().parent.parent
+TAXONOMY_FILE = "_taxonomy.yml"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a build reads, where it writes, and the moment it is built for."""
+
+    content_dir: Path
+    output_dir: Path
+    base_url: str
+    now: datetime
+    keep_going: bool = False
+    templates_dir: Path = PROJECT / "templates"
+    static_dir: Path = PROJECT / "static"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a build or check found and did."""
+
+    problems: list[Problem]
+    postings: tuple[Posting, ...] = ()
+    skipped: tuple[str, ...] = ()
+    pages_written: int = 0
+    files_read: int = 0
+    written: bool = field(default=False)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+def check(content_dir: Path, now: datetime) -> Result:
+    """Read and extract every posting without writing anything."""
+    taxonomy, problems = _taxonomy(content_dir)
+    postings, skipped, found, files = collect_postings(content_dir, taxonomy, now)
+    return Result(sort_problems(problems + found), tuple(postings), skipped, 0, files)
+
+
+def build(options: Options) -> Result:
+    """Build the site; write it only if there is no error (or --keep-going skips them)."""
+    checked = check(options.content_dir, options.now)
+    fatal = [p for p in checked.errors if p.path.endswith(TAXONOMY_FILE)]
+    if fatal or (checked.errors and not options.keep_going):
+        return checked
+    check_output_dir(options.output_dir, [options.content_dir, PROJECT, Path.cwd()])
+    taxonomy, _ = _taxonomy(options.content_dir)
+    published = tuple(p for p in checked.postings if not p.draft)
+    site = Site(published, options.now, _with_slash(options.base_url))
+    environment = make_environment(options.templates_dir, site)
+    pages = render_pages(environment, site, taxonomy)
+    pages |= render_feeds(site)
+    pages |= render_sitemap(environment, site, pages)
+    write_site(pages, options.static_dir, options.output_dir)
+    return Result(checked.problems, published, checked.skipped, len(pages), checked.files_read, True)
+
+
+def collect_postings(
+    content_dir: Path, taxonomy: Taxonomy, now: datetime
+) -> tuple[list[Posting], tuple[str, ...], list[Problem], int]:
+    """Read, normalize, extract and tag every posting; newest first, slugs unique."""
+    files = posting_files(content_dir)
+    first_seen = first_commit_dates(content_dir)
+    context = Context(taxonomy, now, {_display(f): first_seen[str(f.resolve())]
+                                      for f in files if str(f.resolve()) in first_seen})  # fmt: skip
+    postings, problems, skipped = [], [], []
+    for path in files:
+        found, file_problems = _read_file(path, context)
+        postings += found
+        problems += file_problems
+        if any(p.is_error for p in file_problems):
+            skipped.append(_display(path))
+    unique = assign_unique_slugs(postings)
+    newest_first = sorted(unique, key=lambda p: (-p.date_posted.timestamp(), p.slug))
+    return newest_first, tuple(skipped), problems, len(files)
+
+
+def _read_file(path: Path, context: Context) -> tuple[list[Posting], list[Problem]]:
+    source = _display(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [error(source, f"cannot read the file: {exc.strerror}", "check its permissions")]
+    raws, problems = read_posting(source, data)
+    postings = []
+    for raw in raws:
+        posting, found = extract(raw, context)
+        postings.append(posting)
+        problems += found
+    return postings, problems
+
+
+def _taxonomy(content_dir: Path) -> tuple[Taxonomy, list[Problem]]:
+    path = content_dir / TAXONOMY_FILE
+    if not path.exists():
+        fix = f"add {TAXONOMY_FILE} (copy the one in sreboard's content/) to tag postings"
+        return build_taxonomy({}), [warning(_display(path), "no skill taxonomy", fix)]
+    taxonomy, problems = load_taxonomy(path)
+    return taxonomy, [Problem(_display(path), p.line, p.severity, p.message, p.fix) for p in problems]
+
+
+def _display(path: Path) -> str:
+    """Name a file as the curator knows it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+__all__ = ["Options", "PurePosixPath", "Result", "build", "check"]

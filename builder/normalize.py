@@ -1,0 +1,125 @@
+"""Normalize text: repair mojibake, unescape, turn every body into safe HTML, and back to text."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import ftfy
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"colspan"}, "th": {"colspan"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+ESCAPED_TAG = re.compile(r"&lt;/?(p|br|div|ul|ol|li|strong|em|b|i|u|a|h[1-6]|span)\b", re.I)
+REAL_TAG = re.compile(r"<(p|br|div|ul|ol|li|strong|em|b|i|u|a|h[1-6]|span)\b", re.I)
+HEADING = re.compile(r"<(/?)h1\b", re.I)
+BREAKS_BETWEEN_BLOCKS = re.compile(
+    r"(</(?:p|ul|ol|h\d|blockquote|pre|table)>|<(?:ul|ol)>)\s*(?:<br\s*/?>\s*)+", re.I
+)
+BREAKS_AT_EDGES = re.compile(r"\A(?:\s*<br\s*/?>)+|(?:<br\s*/?>\s*)+\Z", re.I)
+BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.*)$")
+
+
+def repair_text(text: str) -> str:
+    """Fix mojibake (UTF-8 read as cp1252), normalize line breaks, keep typography as written."""
+    return ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
+
+
+def unescape_if_escaped(fragment: str) -> str:
+    """Undo one level of HTML escaping when the markup itself was escaped (`&lt;br&gt;`)."""
+    if ESCAPED_TAG.search(fragment) and not REAL_TAG.search(fragment):
+        return html.unescape(fragment)
+    return fragment
+
+
+def sanitize_html(fragment: str) -> str:
+    """Keep a safe subset of HTML: no scripts, styles, frames, handlers or unsafe URLs."""
+    demoted = HEADING.sub(r"<\1h2", fragment)  # the page title is the only h1
+    clean = nh3.clean(
+        demoted,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer ugc",
+    )
+    clean = BREAKS_BETWEEN_BLOCKS.sub(r"\1", clean)
+    return BREAKS_AT_EDGES.sub("", clean).strip()
+
+
+def markdown_to_html(text: str) -> str:
+    """Render Markdown to safe HTML (raw HTML inside the Markdown is sanitized too)."""
+    rendered = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    return sanitize_html(rendered)
+
+
+def text_to_html(text: str) -> str:
+    """Render plain text: blank lines split paragraphs, bullet lines become lists."""
+    blocks = [block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    return "\n".join(_text_block(block.splitlines()) for block in blocks)
+
+
+def _text_block(lines: list[str]) -> str:
+    parts: list[str] = []
+    for line in (line.strip() for line in lines):
+        bullet = BULLET.match(line)
+        if bullet:
+            parts.append(f"<li>{html.escape(bullet.group(1))}</li>")
+        elif line:
+            parts.append(f"<p>{html.escape(line)}</p>")
+    joined = "".join(parts)
+    joined = re.sub(r"((?:<li>.*?</li>)+)", r"<ul>\1</ul>", joined)
+    return joined
+
+
+def body_to_html(body: str, body_format: str) -> str:
+    """Turn a body of the given format into sanitized HTML."""
+    if body_format == "markdown":
+        return markdown_to_html(body)
+    if body_format == "text":
+        return text_to_html(body)
+    return sanitize_html(unescape_if_escaped(body))
+
+
+def html_to_text(fragment: str) -> str:
+    """Extract readable text from HTML: block elements become line breaks."""
+    parser = _TextCollector()
+    parser.feed(fragment)
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t\u00a0]+", " ", text)
+    return re.sub(r"\s*\n\s*", "\n", text).strip()
+
+
+class _TextCollector(HTMLParser):
+    BLOCKS = frozenset({"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                        "tr", "blockquote", "pre", "hr", "dt", "dd", "table"})  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def summarize_text(text: str, limit: int = 200) -> str:
+    """Shorten text to at most `limit` characters, on a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–—") + "…"

@@ -1,0 +1,233 @@
+"""Read posting files: decode the bytes, split front matter, sniff the format from the content."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from builder.model import Format, RawPosting
+from builder.normalize import repair_text
+from builder.problems import Problem, error
+
+MAX_BYTES = 1024 * 1024
+YAML = YAMLHandler()
+HTML_TAG = re.compile(r"<(p|br|div|ul|ol|li|strong|em|b|i|a|h[1-6]|span|table)\b[^>]*>", re.I)
+HTML_PAGE = re.compile(r"\A\s*(<!doctype html|<html\b)", re.I)
+MARKDOWN_HINT = re.compile(r"^(#{1,6} |\s*[*+-] |\s*\d+\. |.*\[[^\]]+\]\([^)]+\)|.*\*\*\S)", re.M)
+JSONLD_SCRIPT = re.compile(
+    r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.I | re.S
+)
+
+Result = tuple[list[RawPosting], list[Problem]]
+
+
+def is_posting_file(path: Path) -> bool:
+    """Tell whether a file in content/ is a posting: not hidden and not `_`-prefixed."""
+    return path.is_file() and not path.name.startswith((".", "_"))
+
+
+def posting_files(content_dir: Path) -> list[Path]:
+    """List the posting files under content_dir in a stable order."""
+    return sorted(p for p in content_dir.rglob("*") if is_posting_file(p))
+
+
+def read_posting(source: str, data: bytes) -> Result:
+    """Turn one file's bytes into the postings it holds, or the problems that stop it."""
+    if problem := _unreadable(source, data):
+        return [], [problem]
+    text = repair_text(decode(data))
+    if not YAML.detect(text):
+        return _read_body(source, text, {}, 1)
+    try:
+        block, body = YAML.split(text)
+    except ValueError:
+        return [], [error(source, "front matter has no closing --- line", _YAML_FIX, 1)]
+    block_line = text[: text.find(block)].count("\n") + 1 if block.strip() else 1
+    front_matter, problems = _load_front_matter(source, block, block_line)
+    if problems:
+        return [], problems
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    return _read_body(source, body, front_matter, body_line)
+
+
+def _unreadable(source: str, data: bytes) -> Problem | None:
+    if len(data) > MAX_BYTES:
+        return error(source, f"file is {len(data):,} bytes, over the 1 MiB limit", "trim it")
+    if not data.strip():
+        return error(source, "file is empty", "add the posting's text or delete the file")
+    if b"\x00" in data:
+        return error(source, "file is binary, not text", "save the posting as UTF-8 text")
+    return None
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM); fall back to cp1252, then latin-1."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _load_front_matter(
+    source: str, block: str, block_line: int
+) -> tuple[dict[str, Any], list[Problem]]:
+    try:
+        loaded = YAML.load(block) if block.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = block_line + mark.line if mark else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return {}, [error(source, f"front matter is not valid YAML: {reason}", _YAML_FIX, line)]
+    if not isinstance(loaded, dict):
+        what = "front matter is not a set of `key: value` lines"
+        return {}, [error(source, what, _YAML_FIX, block_line)]
+    return {str(key): value for key, value in loaded.items()}, []
+
+
+_YAML_FIX = "fix the YAML between the --- lines (quote values that contain ': ' or start with '[')"
+
+
+def _read_body(source: str, body: str, front_matter: dict[str, Any], line: int) -> Result:
+    stripped = body.lstrip()
+    if stripped.startswith(("{", "[")):
+        return _read_json(source, body, front_matter, line)
+    if HTML_PAGE.match(body) or JSONLD_SCRIPT.search(body):
+        return _read_html_page(source, body, front_matter, line)
+    if not stripped:
+        return [], [error(source, "posting has no text below its front matter", _BODY_FIX, line)]
+    raw = RawPosting(source, _sniff_body(body), body, MappingProxyType(front_matter), line)
+    return [raw], []
+
+
+_BODY_FIX = "paste the job description below the front matter"
+
+
+def _sniff_body(body: str) -> Format:
+    if len(HTML_TAG.findall(body)) >= 2:
+        return "html"
+    if MARKDOWN_HINT.search(body):
+        return "markdown"
+    return "text"
+
+
+def _read_json(source: str, body: str, front_matter: dict[str, Any], line: int) -> Result:
+    try:
+        document = json.loads(body)
+    except json.JSONDecodeError as exc:
+        where = line + exc.lineno - 1
+        return [], [error(source, f"JSON is not valid: {exc.msg}", _JSON_FIX, where)]
+    except RecursionError:
+        return [], [error(source, "JSON is nested too deeply", _JSON_FIX, line)]
+    return _postings_from_jsonld(source, document, front_matter, line)
+
+
+_JSON_FIX = "fix the JSON, or save the posting as text or Markdown"
+
+
+def _read_html_page(source: str, body: str, front_matter: dict[str, Any], line: int) -> Result:
+    blocks = _ScriptCollector.collect(body)
+    documents = []
+    for block in blocks:
+        try:
+            documents.append(json.loads(block))
+        except json.JSONDecodeError as exc:
+            return [], [error(source, f"JSON-LD in the page is not valid: {exc.msg}", _JSON_FIX)]
+    return _postings_from_jsonld(source, documents, front_matter, line, in_page=True)
+
+
+class _ScriptCollector(HTMLParser):
+    """Collect the text of every <script type="application/ld+json"> element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[str] = []
+        self._inside = False
+
+    @classmethod
+    def collect(cls, page: str) -> list[str]:
+        parser = cls()
+        parser.feed(page)
+        parser.close()
+        return parser.blocks
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        kind = (dict(attrs).get("type") or "").strip().lower()
+        self._inside = tag == "script" and kind == "application/ld+json"
+        if self._inside:
+            self.blocks.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.blocks[-1] += data
+
+
+def _postings_from_jsonld(
+    source: str, document: Any, front_matter: dict[str, Any], line: int, in_page: bool = False
+) -> Result:
+    found = list(_job_postings(document))
+    if not found:
+        what = "the page has no JSON-LD JobPosting" if in_page else "JSON is not a JobPosting"
+        fix = 'give it "@type": "JobPosting", or save the posting as text or Markdown'
+        return [], [error(source, what, fix, None if in_page else line)]
+    fm = MappingProxyType(front_matter)
+    postings = [
+        RawPosting(source, "jsonld", "", fm, line, MappingProxyType(item), index)
+        for index, item in enumerate(found)
+    ]
+    return postings, []
+
+
+def _job_postings(node: Any) -> Iterator[dict[str, Any]]:
+    """Yield every JobPosting object in a JSON-LD document: single, list or @graph."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _job_postings(item)
+    elif isinstance(node, dict):
+        kinds = node.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "JobPosting" in kinds:
+            yield node
+        elif "@graph" in node:
+            yield from _job_postings(node["@graph"])
+
+
+def first_commit_dates(content_dir: Path) -> dict[str, datetime]:
+    """Map each file under content_dir to the date of the commit that added it, when in git."""
+    command = ["git", "log", "--diff-filter=A", "--format=@%cI", "--name-only", "--", "."]
+    try:
+        result = subprocess.run(
+            command, cwd=content_dir, capture_output=True, text=True, check=True, timeout=60
+        )
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=content_dir, capture_output=True, text=True, check=True, timeout=60,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return _parse_git_log(result.stdout, Path(top))
+
+
+def _parse_git_log(log: str, top: Path) -> dict[str, datetime]:
+    dates: dict[str, datetime] = {}
+    when = None
+    for line in log.splitlines():
+        if line.startswith("@"):
+            when = datetime.fromisoformat(line[1:])
+        elif line.strip() and when:
+            dates[str((top / line).resolve())] = when  # the log is newest first: oldest wins
+    return dates

@@ -1,0 +1,166 @@
+"""Render the site's HTML pages with Jinja2, into memory: {path: bytes}."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from builder.model import EMPLOYMENT_TYPES, Posting, Site, Tag
+from builder.taxonomy import Taxonomy
+
+Pages = dict[PurePosixPath, bytes]
+
+
+def make_environment(templates_dir: Path, site: Site) -> Environment:
+    """Create the Jinja2 environment: autoescaped, strict, with the site's URL helpers."""
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(site=site, url=site_url_maker(site.base_url), abs_url=absolute(site))
+    env.globals["employment_types"] = EMPLOYMENT_TYPES
+    env.filters.update(day=_day, iso=_iso, ago=_ago_maker(site.now))
+    return env
+
+
+def site_url_maker(base_url: str) -> Callable[[str], str]:
+    """Make url(path): a root-relative link that works when the site lives under a sub-path."""
+    prefix = urlsplit(base_url).path.rstrip("/") + "/"
+    return lambda path: prefix + path.lstrip("/")
+
+
+def absolute(site: Site) -> Callable[[str], str]:
+    """Make abs_url(path): the full URL, for canonical links, feeds and the sitemap."""
+    return lambda path: site.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
+    """Render every HTML page of the site."""
+    pages: Pages = {}
+
+    def page(path: str, template: str, **context: Any) -> None:
+        html = env.get_template(template).render(path=path, **context)
+        pages[PurePosixPath(path) / "index.html" if path else PurePosixPath("index.html")] = (
+            html.encode("utf-8")
+        )
+
+    page("", "index.html", postings=site.open_postings)
+    page("archive/", "archive.html", postings=site.closed_postings)
+    for posting in site.postings:
+        jsonld = job_posting_jsonld(posting, site) if posting.is_open(site.now) else None
+        page(f"jobs/{posting.slug}/", "posting.html", posting=posting, jsonld=jsonld)
+    by_tag = site.by_tag()
+    page("tags/", "tags.html", groups=tag_groups(by_tag, taxonomy))
+    for tag, postings in by_tag.items():
+        page(f"tags/{tag.slug}/", "tag.html", tag=tag, postings=postings)
+    for company_slug, postings in site.by_company().items():
+        page(f"companies/{company_slug}/", "company.html", company=postings[0].company,
+             postings=postings)  # fmt: skip
+    pages[PurePosixPath("404.html")] = env.get_template("404.html").render(path="404.html").encode()
+    return pages
+
+
+def tag_groups(by_tag: dict[Tag, tuple[Posting, ...]], taxonomy: Taxonomy) -> list[tuple]:
+    """Group tags with their counts under the taxonomy's categories, in its order."""
+    order = [*taxonomy.categories, "Other"]
+    groups: dict[str, list[tuple[Tag, int]]] = {category: [] for category in order}
+    for tag, postings in sorted(by_tag.items(), key=lambda item: item[0].name.lower()):
+        groups.setdefault(tag.category, []).append((tag, len(postings)))
+    return [(category, tags) for category, tags in groups.items() if tags]
+
+
+def job_posting_jsonld(posting: Posting, site: Site) -> str:
+    """Serialize the schema.org JobPosting for a posting page, safe inside <script>."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": posting.title,
+        "description": posting.description_html,
+        "datePosted": posting.date_posted.isoformat(),
+        "hiringOrganization": {"@type": "Organization", "name": posting.company},
+        "identifier": {
+            "@type": "PropertyValue",
+            "name": posting.company,
+            "value": posting.identifier or posting.slug,
+        },
+        "url": absolute(site)(f"jobs/{posting.slug}/"),
+        "directApply": False,
+    }
+    if posting.valid_through:
+        data["validThrough"] = posting.valid_through.isoformat()
+    if posting.employment_type:
+        data["employmentType"] = posting.employment_type
+    data.update(_jsonld_location(posting))
+    if posting.salary:
+        data["baseSalary"] = _jsonld_salary(posting)
+    return _script_safe_json(data)
+
+
+def _jsonld_location(posting: Posting) -> dict[str, Any]:
+    if posting.remote:
+        located = {"jobLocationType": "TELECOMMUTE"}
+        if posting.regions:
+            located["applicantLocationRequirements"] = [  # type: ignore[assignment]
+                {"@type": region.kind, "name": region.name} for region in posting.regions
+            ]
+        return located
+    address = {"@type": "PostalAddress", "addressLocality": posting.location}
+    return {"jobLocation": {"@type": "Place", "address": address}}
+
+
+def _jsonld_salary(posting: Posting) -> dict[str, Any]:
+    salary = posting.salary
+    assert salary is not None
+    value = {"@type": "QuantitativeValue", "minValue": salary.min, "maxValue": salary.max,
+             "unitText": salary.period}  # fmt: skip
+    return {"@type": "MonetaryAmount", "currency": salary.currency, "value": value}
+
+
+def _script_safe_json(data: Any) -> str:
+    # "<" escaped means no "</script>" or "<!--" can end the block early.
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _ago_maker(now: datetime) -> Callable[[datetime], str]:
+    def ago(moment: datetime) -> str:
+        days = (now - moment).days
+        if days <= 0:
+            return "today"
+        if days == 1:
+            return "yesterday"
+        return f"{days} days ago"
+
+    return ago
+
+
+def render_sitemap(env: Environment, site: Site, pages: Pages) -> Pages:
+    """List every public page with its last change, and point robots.txt at the list."""
+    posted = {f"jobs/{p.slug}/": p.date_posted for p in site.postings}
+    latest = max(posted.values(), default=site.now)
+    entries = []
+    for path in sorted(pages, key=str):
+        if path.name == "index.html":
+            folder = "" if path.parent == PurePosixPath(".") else f"{path.parent}/"
+            entries.append((folder, posted.get(folder, latest)))
+    sitemap = env.get_template("sitemap.xml").render(entries=entries)
+    robots = env.get_template("robots.txt").render()
+    return {PurePosixPath("sitemap.xml"): sitemap.encode(), PurePosixPath("robots.txt"): robots.encode()}

@@ -1,0 +1,110 @@
+"""The curated skill taxonomy: load it, and tag text with it on word boundaries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from slugify import slugify
+
+from builder.model import Tag
+from builder.problems import Problem, error
+
+UNKNOWN_CATEGORY = "Other"
+# A skill name must not be glued to letters, digits or the characters that extend names
+# (so "JavaScript" is not Java, "trust" is not Rust, "C++" is not C).
+BEFORE = r"(?<![\w+#@])"
+AFTER = r"(?![\w+#]|\.\w)"
+SENTENCE_START = re.compile(r"(?:\A|[.!?]\s+|\n\s*)\Z")
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Skills by alias, with one compiled pattern that finds any of them."""
+
+    tags: tuple[Tag, ...]
+    categories: tuple[str, ...]
+    by_alias: dict[str, Tag]
+    strict_names: dict[str, Tag]
+    pattern: re.Pattern[str]
+
+    def tag_text(self, text: str) -> tuple[Tag, ...]:
+        """Find every skill the text mentions, in taxonomy order."""
+        found: set[Tag] = set()
+        for match in self.pattern.finditer(text):
+            tag = self._tag_for(match, text)
+            if tag:
+                found.add(tag)
+        return tuple(tag for tag in self.tags if tag in found)
+
+    def _tag_for(self, match: re.Match[str], text: str) -> Tag | None:
+        word = match.group(0)
+        if word in self.strict_names:
+            # "Go" the language, never "go" the verb nor "Go" opening a sentence.
+            starts_sentence = SENTENCE_START.search(text, 0, match.start())
+            return None if starts_sentence else self.strict_names[word]
+        return self.by_alias.get(word.lower())
+
+    def resolve(self, name: str) -> Tag | None:
+        """Map a curator's tag (any alias, any case) to its taxonomy skill."""
+        key = name.strip().lower()
+        return self.by_alias.get(key) or next(
+            (tag for tag in self.tags if tag.slug == slugify(key)), None
+        )
+
+    def unknown(self, name: str) -> Tag:
+        """Make a tag for a name the taxonomy does not know, kept as the curator wrote it."""
+        return Tag(name.strip(), slugify(name) or "tag", UNKNOWN_CATEGORY)
+
+
+def load_taxonomy(path: Path) -> tuple[Taxonomy, list[Problem]]:
+    """Read the taxonomy file; report every malformed entry."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        return build_taxonomy({}), [error(str(path), f"cannot read the taxonomy: {exc}", _FIX)]
+    problems = _validate(str(path), document)
+    return build_taxonomy(document if not problems else {}), problems
+
+
+_FIX = "each skill needs name, slug, category and a list of aliases"
+
+
+def _validate(source: str, document: Any) -> list[Problem]:
+    if not isinstance(document, dict) or not isinstance(document.get("skills"), list):
+        return [error(source, "the taxonomy has no `skills:` list", _FIX)]
+    problems = []
+    for number, skill in enumerate(document["skills"], start=1):
+        if not isinstance(skill, dict) or not {"name", "slug", "category"} <= skill.keys():
+            problems.append(error(source, f"skill #{number} lacks name, slug or category", _FIX))
+    return problems
+
+
+def build_taxonomy(document: dict[str, Any]) -> Taxonomy:
+    """Compile a taxonomy from its parsed YAML document."""
+    skills = document.get("skills") or []
+    tags = tuple(Tag(s["name"], s["slug"], s["category"]) for s in skills)
+    by_alias: dict[str, Tag] = {}
+    strict: dict[str, Tag] = {}
+    for skill, tag in zip(skills, tags, strict=True):
+        if skill.get("strict"):
+            strict[skill["name"]] = tag
+        else:
+            by_alias[skill["name"].lower()] = tag
+        for alias in skill.get("aliases") or []:
+            by_alias[str(alias).lower()] = tag
+    categories = tuple(document.get("categories") or sorted({t.category for t in tags}))
+    return Taxonomy(tags, categories, by_alias, strict, _compile(by_alias, strict))
+
+
+def _compile(by_alias: dict[str, Tag], strict: dict[str, Tag]) -> re.Pattern[str]:
+    # Longest first, so "Google Cloud Platform" wins over "Google Cloud".
+    loose = sorted(by_alias, key=len, reverse=True)
+    exact = sorted(strict, key=len, reverse=True)
+    alternatives = [f"(?i:{re.escape(a)})" for a in loose] + [re.escape(n) for n in exact]
+    if not alternatives:
+        return re.compile(r"(?!x)x")
+    return re.compile(BEFORE + "(?:" + "|".join(alternatives) + ")" + AFTER)
