@@ -79,9 +79,9 @@ class _Reporter:
     source: str
     problems: list[Problem]
 
-    def missing(self, what: str, fallback: str, key: str) -> None:
-        fix = f"add `{key}:` in front matter"
-        self.problems.append(warning(self.source, f"no {what} found; using {fallback}", fix))
+    def missing(self, what: str, key: str, fallback: str = "") -> None:
+        message = f"no {what} found" + (f"; using {fallback}" if fallback else "")
+        self.problems.append(warning(self.source, message, f"add `{key}:` in front matter"))
 
     def warn(self, message: str, fix: str) -> None:
         self.problems.append(warning(self.source, message, fix))
@@ -287,7 +287,7 @@ def _title(found: Found, description_html: str, note: _Reporter) -> str:
         return title
     sentence = re.split(r"(?<=[.!?])\s", html_to_text(description_html), maxsplit=1)[0]
     fallback = summarize_text(sentence, 80) or "Untitled posting"
-    note.missing("title", f'"{fallback}"', "title")
+    note.missing("title", "title", f'"{fallback}"')
     return fallback
 
 
@@ -295,7 +295,7 @@ def _company(found: Found, note: _Reporter) -> str:
     company = _clean(found.get("company"))
     if company:
         return _smart_title(company)
-    note.missing("company", '"Unknown company"', "company")
+    note.missing("company", "company", '"Unknown company"')
     return "Unknown company"
 
 
@@ -307,7 +307,7 @@ def _date_posted(found: Found, source: str, context: Context, note: _Reporter) -
         note.warn(f"date {found['date']!r} is not a date", "write it as YYYY-MM-DD")
     fallback = context.first_seen.get(source)
     label = "the date of the commit that added the file" if fallback else "the build date"
-    note.missing("date", label, "date")
+    note.missing("date", "date", label)
     return fallback or context.now
 
 
@@ -319,7 +319,7 @@ def _regions(found: Found, note: _Reporter) -> tuple[Region, ...]:
         return tuple(dict.fromkeys(fields.region_named(str(name)) for name in names))
     location = _clean(found.get("location"))
     if not location:
-        note.missing("location", '"Remote"', "location")
+        note.missing("location", "location", '"Remote"')
     return fields.regions_in(location)
 
 
@@ -335,7 +335,7 @@ def _employment_type(found: Found, description_html: str, note: _Reporter) -> st
     kind = fields.parse_employment_type(found.get("employment_type"))
     kind = kind or fields.employment_type_in_text(html_to_text(description_html))
     if not kind:
-        note.missing("employment type", "none", "employment_type")
+        note.missing("employment type", "employment_type")
     return kind
 
 
@@ -358,7 +358,7 @@ def _apply_url(found: Found, note: _Reporter) -> str | None:
     if url:
         note.warn(f"apply URL {url!r} is not http(s) or mailto; left out", "fix `apply_url:`")
     else:
-        note.missing("apply URL", "none", "apply_url")
+        note.missing("apply URL", "apply_url")
     return None
 
 
@@ -385,7 +385,8 @@ def _tag_names(value: Any) -> list[str]:
 def _slug(found: Found, raw: RawPosting) -> str:
     if found.get("slug"):
         return slugify(str(found["slug"]))[:SLUG_LENGTH] or "posting"
-    text = f"{_clean(found.get('title'))} {_clean(found.get('company'))}"
+    title, company = _clean(found.get("title")), _clean(found.get("company"))
+    text = title if slugify(company) in slugify(title) else f"{title} {company}"
     return slugify(text, max_length=SLUG_LENGTH, word_boundary=True) or "posting"
 
 
