@@ -24,14 +24,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     now = _now(parser, args.now)
     if args.command == "check":
-        return _report(builder.check(args.content, now), "checked")
+        return _report(builder.check(args.content, now), now, "checked")
     options = builder.Options(args.content, args.output, args.base_url, now, args.keep_going)
     started = time.perf_counter()
     try:
         result = builder.build(options)
     except UnsafeOutput as exc:
         parser.error(str(exc))
-    return _report(result, f"built in {time.perf_counter() - started:.2f} s", args.output)
+    elapsed = time.perf_counter() - started
+    return _report(result, now, f"built in {elapsed:.2f} s", args.output)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,11 +41,17 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the site from the content folder")
     check = commands.add_parser("check", help="validate every posting, write nothing")
     for command in (build, check):
-        command.add_argument("--content", type=Path, default=Path("content"), help="postings folder")
-        command.add_argument("--now", help="build date (ISO 8601); default SOURCE_DATE_EPOCH or now")
+        command.add_argument(
+            "--content", type=Path, default=Path("content"), help="postings folder"
+        )
+        command.add_argument(
+            "--now", help="build date (ISO 8601); default SOURCE_DATE_EPOCH or now"
+        )
     build.add_argument("--output", type=Path, default=Path("_site"), help="site folder (_site)")
     build.add_argument("--base-url", default=DEFAULT_BASE_URL, help="the URL the site is served at")
-    build.add_argument("--keep-going", action="store_true", help="skip invalid postings, build the rest")
+    build.add_argument(
+        "--keep-going", action="store_true", help="skip invalid postings, build the rest"
+    )
     return parser
 
 
@@ -60,20 +67,29 @@ def _now(parser: argparse.ArgumentParser, value: str | None) -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _report(result: builder.Result, done: str, output: Path | None = None) -> int:
+def _report(result: builder.Result, now: datetime, done: str, output: Path | None = None) -> int:
     for problem in result.problems:
         print(problem, file=sys.stderr)
     for source in result.skipped:
         print(f"{source}: skipped", file=sys.stderr)
-    open_count = sum(p.is_open(p.date_posted) for p in result.postings)
-    counts = f"{result.files_read} files, {len(result.postings)} postings"
-    print(f"{counts}: {summarize(result.problems)}", file=sys.stderr)
+    open_count = sum(p.is_open(now) for p in result.postings)
+    counts = (
+        f"{result.files_read} files read: {len(result.postings)} postings "
+        f"({open_count} open, {len(result.postings) - open_count} closed), "
+        f"{len(result.skipped)} files skipped; {summarize(result.problems)}"
+    )
+    print(counts, file=sys.stderr)
+    if result.errors and output is None:
+        return 1
     if result.errors and not result.written:
-        print("Nothing written; the previous site is untouched. Fix the errors above, "
-              "or pass --keep-going to skip those postings.", file=sys.stderr)  # fmt: skip
+        print(
+            "Nothing written; the previous site is untouched. Fix the errors above, "
+            "or pass --keep-going to skip those postings.",
+            file=sys.stderr,
+        )
         return 1
     if output is not None:
-        print(f"{done}: {result.pages_written} files in {output}/ ({open_count} postings)")
+        print(f"{done}: {result.pages_written} files written to {output}/")
     else:
         print(done)
     return 0

@@ -73,7 +73,9 @@ def build(options: Options) -> Result:
     pages |= render_feeds(site)
     pages |= render_sitemap(environment, site, pages)
     write_site(pages, options.static_dir, options.output_dir)
-    return Result(checked.problems, published, checked.skipped, len(pages), checked.files_read, True)
+    return Result(
+        checked.problems, published, checked.skipped, len(pages), checked.files_read, True
+    )
 
 
 def collect_postings(
@@ -82,8 +84,15 @@ def collect_postings(
     """Read, normalize, extract and tag every posting; newest first, slugs unique."""
     files = posting_files(content_dir)
     first_seen = first_commit_dates(content_dir)
-    context = Context(taxonomy, now, {_display(f): first_seen[str(f.resolve())]
-                                      for f in files if str(f.resolve()) in first_seen})  # fmt: skip
+    context = Context(
+        taxonomy,
+        now,
+        {
+            _display(f): first_seen[str(f.resolve())]
+            for f in files
+            if str(f.resolve()) in first_seen
+        },
+    )
     postings, problems, skipped = [], [], []
     for path in files:
         found, file_problems = _read_file(path, context)
@@ -117,7 +126,9 @@ def _taxonomy(content_dir: Path) -> tuple[Taxonomy, list[Problem]]:
         fix = f"add {TAXONOMY_FILE} (copy the one in sreboard's content/) to tag postings"
         return build_taxonomy({}), [warning(_display(path), "no skill taxonomy", fix)]
     taxonomy, problems = load_taxonomy(path)
-    return taxonomy, [Problem(_display(path), p.line, p.severity, p.message, p.fix) for p in problems]
+    return taxonomy, [
+        Problem(_display(path), p.line, p.severity, p.message, p.fix) for p in problems
+    ]
 
 
 def _display(path: Path) -> str:

@@ -362,7 +362,9 @@ def _apply_url(found: Found, note: _Reporter) -> str | None:
     return None
 
 
-def _tags(found: Found, description_html: str, taxonomy: Taxonomy, note: _Reporter) -> tuple[Tag, ...]:
+def _tags(
+    found: Found, description_html: str, taxonomy: Taxonomy, note: _Reporter
+) -> tuple[Tag, ...]:
     text = _clean(found.get("title")) + "\n" + html_to_text(description_html)
     tags = list(taxonomy.tag_text(text))
     for name in _tag_names(found.get("tags")):
@@ -408,4 +410,3 @@ def assign_unique_slugs(postings: list[Posting]) -> list[Posting]:
 def duplicate_problem(source: str, slug: str) -> Problem:
     """Report a slug that a curator set twice."""
     return error(source, f"slug {slug!r} is used by another posting", "choose another `slug:`")
-

@@ -50,9 +50,7 @@ SYMBOLS = {"$": "USD", "US$": "USD", "CA$": "CAD", "C$": "CAD", "A$": "AUD", "�
            "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}  # fmt: skip
 CODES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "INR", "SEK", "NOK", "DKK",
          "PLN", "BRL", "MXN", "SGD", "ZAR", "ILS", "CZK", "HUF", "RON")  # fmt: skip
-CURRENCY = re.compile(
-    r"\b(" + "|".join(CODES) + r")\b|(US\$|CA\$|C\$|A\$|[$€£¥₹])", re.IGNORECASE
-)
+CURRENCY = re.compile(r"\b(" + "|".join(CODES) + r")\b|(US\$|CA\$|C\$|A\$|[$€£¥₹])", re.IGNORECASE)
 AMOUNT = re.compile(r"(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:\.\d+)?)\s*([kK]|[mM]\b)?")
 PERIODS = (
     ("HOUR", r"hour|hr\b|/h\b|hourly"),
@@ -166,10 +164,12 @@ REGIONS: tuple[Entry, ...] = (
     ("Latin America", "latin-america", "AdministrativeArea", ("latin america", "latam")),
     ("Europe", "europe", "AdministrativeArea", ("europe", "european", "EU", "EEA", "EMEA")),
     ("Africa", "africa", "AdministrativeArea", ("africa",)),
-    ("Asia-Pacific", "asia-pacific", "AdministrativeArea", ("apac", "asia", "asia-pacific", "oceania")),
+    ("Asia-Pacific", "asia-pacific", "AdministrativeArea",
+     ("apac", "asia", "asia-pacific", "oceania")),
     ("United States", "united-states", "Country", ("united states", "usa", "US", "U.S.")),
     ("Canada", "canada", "Country", ("canada",)),
-    ("United Kingdom", "united-kingdom", "Country", ("united kingdom", "UK", "U.K.", "britain", "england")),
+    ("United Kingdom", "united-kingdom", "Country",
+     ("united kingdom", "UK", "U.K.", "britain", "england")),
     ("Ireland", "ireland", "Country", ("ireland",)),
     ("Germany", "germany", "Country", ("germany", "deutschland")),
     ("France", "france", "Country", ("france",)),

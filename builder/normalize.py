@@ -15,7 +15,12 @@ ALLOWED_TAGS = {
     "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
     "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"colspan"}, "th": {"colspan"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"colspan"},
+    "th": {"colspan"},
+}
 URL_SCHEMES = {"http", "https", "mailto"}
 ESCAPED_TAG = re.compile(r"&lt;/?(p|br|div|ul|ol|li|strong|em|b|i|u|a|h[1-6]|span)\b", re.I)
 REAL_TAG = re.compile(r"<(p|br|div|ul|ol|li|strong|em|b|i|u|a|h[1-6]|span)\b", re.I)

@@ -20,7 +20,9 @@ def check_output_dir(output_dir: Path, protected: list[Path]) -> None:
     for place in [Path("/"), Path.home(), *protected]:
         place = place.resolve()
         if target == place or place.is_relative_to(target):
-            raise UnsafeOutput(f"refusing to write the site to {output_dir}: it would replace {place}")
+            raise UnsafeOutput(
+                f"refusing to write the site to {output_dir}: it would replace {place}"
+            )
 
 
 def write_site(pages: Pages, static_dir: Path, output_dir: Path) -> None:

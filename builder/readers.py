@@ -86,13 +86,15 @@ def _load_front_matter(
     try:
         loaded = YAML.load(block) if block.strip() else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The context mark points at where the broken construct opens, which is what to fix.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = block_line + mark.line if mark else None
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return {}, [error(source, f"front matter is not valid YAML: {reason}", _YAML_FIX, line)]
     if not isinstance(loaded, dict):
         what = "front matter is not a set of `key: value` lines"
-        return {}, [error(source, what, _YAML_FIX, block_line)]
+        first_line = block_line + len(block) - len(block.lstrip("\n"))
+        return {}, [error(source, what, _YAML_FIX, first_line)]
     return {str(key): value for key, value in loaded.items()}, []
 
 
@@ -215,8 +217,12 @@ def first_commit_dates(content_dir: Path) -> dict[str, datetime]:
         )
         top = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
-            cwd=content_dir, capture_output=True, text=True, check=True, timeout=60,
-        ).stdout.strip()  # fmt: skip
+            cwd=content_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return {}
     return _parse_git_log(result.stdout, Path(top))

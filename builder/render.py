@@ -64,8 +64,12 @@ def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
     for tag, postings in by_tag.items():
         page(f"tags/{tag.slug}/", "tag.html", tag=tag, postings=postings)
     for company_slug, postings in site.by_company().items():
-        page(f"companies/{company_slug}/", "company.html", company=postings[0].company,
-             postings=postings)  # fmt: skip
+        page(
+            f"companies/{company_slug}/",
+            "company.html",
+            company=postings[0].company,
+            postings=postings,
+        )
     pages[PurePosixPath("404.html")] = env.get_template("404.html").render(path="404.html").encode()
     return pages
 
@@ -121,8 +125,12 @@ def _jsonld_location(posting: Posting) -> dict[str, Any]:
 def _jsonld_salary(posting: Posting) -> dict[str, Any]:
     salary = posting.salary
     assert salary is not None
-    value = {"@type": "QuantitativeValue", "minValue": salary.min, "maxValue": salary.max,
-             "unitText": salary.period}  # fmt: skip
+    value = {
+        "@type": "QuantitativeValue",
+        "minValue": salary.min,
+        "maxValue": salary.max,
+        "unitText": salary.period,
+    }
     return {"@type": "MonetaryAmount", "currency": salary.currency, "value": value}
 
 
@@ -163,4 +171,7 @@ def render_sitemap(env: Environment, site: Site, pages: Pages) -> Pages:
             entries.append((folder, posted.get(folder, latest)))
     sitemap = env.get_template("sitemap.xml").render(entries=entries)
     robots = env.get_template("robots.txt").render()
-    return {PurePosixPath("sitemap.xml"): sitemap.encode(), PurePosixPath("robots.txt"): robots.encode()}
+    return {
+        PurePosixPath("sitemap.xml"): sitemap.encode(),
+        PurePosixPath("robots.txt"): robots.encode(),
+    }

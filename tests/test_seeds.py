@@ -110,7 +110,9 @@ def test_004_bare_text_with_curator_front_matter(seed_site):
     assert {"Ruby", "Elixir", "PostgreSQL", "Redis"} <= {t.name for t in posting.tags}
 
 
-@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt")) if SEEDS.exists() else [])
+@pytest.mark.parametrize(
+    "seed", sorted(p.name for p in SEEDS.glob("*.txt")) if SEEDS.exists() else []
+)
 def test_content_keeps_each_seed_byte_identical_below_front_matter(seed):
     original = (SEEDS / seed).read_bytes()
     curated = (CONTENT / seed).read_bytes()
@@ -147,7 +149,9 @@ def test_tag_and_company_pages_link_back_to_postings(seed_site):
     result, output = seed_site
     kubernetes = page(output, "tags/kubernetes/index.html")
     linked = {a.get("href") for a in kubernetes.cssselect(".card-title a")}
-    expected = {f"/jobs/{p.slug}/" for p in result.postings if "kubernetes" in {t.slug for t in p.tags}}
+    expected = {
+        f"/jobs/{p.slug}/" for p in result.postings if "kubernetes" in {t.slug for t in p.tags}
+    }
     assert linked == expected and len(expected) >= 2
     heroku = page(output, "companies/heroku/index.html")
     assert len(heroku.cssselect(".card")) == 2
@@ -158,7 +162,17 @@ def test_tag_and_company_pages_link_back_to_postings(seed_site):
 
 def test_site_has_the_expected_files(seed_site):
     _, output = seed_site
-    for name in ("index.html", "404.html", "feed.xml", "atom.xml", "feed.json", "sitemap.xml",
-                 "robots.txt", "static/style.css", "archive/index.html", "tags/index.html"):  # fmt: skip
+    for name in (
+        "index.html",
+        "404.html",
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "sitemap.xml",
+        "robots.txt",
+        "static/style.css",
+        "archive/index.html",
+        "tags/index.html",
+    ):
         assert (output / name).is_file(), name
     assert "Sitemap: https://board.example/sitemap.xml" in (output / "robots.txt").read_text()

@@ -1,0 +1,248 @@
+"""The whole build: exit codes, every problem in one run, atomic output, determinism, safety."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+from conftest import CONTENT, NOW, build_site, run_cli, tree
+
+import builder.output
+
+GOOD = """---
+title: Platform SRE
+company: Acme
+date: 2026-11-01
+location: Remote (Europe)
+---
+We run Kubernetes.
+"""
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+def cli_build(content: Path, output: Path, *extra: str):
+    return run_cli(
+        "build",
+        "--content",
+        str(content),
+        "--output",
+        str(output),
+        "--now",
+        "2026-11-23T12:00:00Z",
+        "--base-url",
+        "https://board.example/",
+        *extra,
+    )
+
+
+def test_cli_builds_and_exits_zero(content, tmp_path):
+    write(content, "good.txt", GOOD)
+    done = cli_build(content, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "site/jobs/platform-sre-acme/index.html").is_file()
+    assert "1 postings (1 open, 0 closed)" in done.stderr
+    assert "files written to" in done.stdout
+
+
+def test_every_problem_in_every_file_is_reported_in_one_run(content, tmp_path):
+    write(content, "good.txt", GOOD)
+    write(content, "a_broken.txt", "---\ntitle: [unclosed\n---\nbody")
+    write(content, "b_empty.txt", "")
+    write(content, "c_truncated.txt", '{"@type": "JobPosting", "title": ')
+    done = cli_build(content, tmp_path / "site")
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert any(line.startswith(f"{content}/a_broken.txt:2: error: front matter") for line in lines)
+    assert any(line.startswith(f"{content}/b_empty.txt: error: file is empty") for line in lines)
+    assert any(line.startswith(f"{content}/c_truncated.txt:1: error: JSON") for line in lines)
+    assert "previous site is untouched" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_failed_build_leaves_the_previous_site_intact(content, tmp_path):
+    site = tmp_path / "site"
+    write(content, "good.txt", GOOD)
+    assert cli_build(content, site).returncode == 0
+    before = tree(site)
+    write(content, "bad.txt", b"\x00\x01binary")
+    write(content, "good.txt", GOOD.replace("Platform SRE", "Renamed SRE"))
+    assert cli_build(content, site).returncode == 1
+    assert tree(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_a_crash_while_writing_keeps_the_old_site(content, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    write(content, "good.txt", GOOD)
+    build_site(content, site)
+    before = tree(site)
+
+    def explode(pages, root):
+        (root / "half-written.html").write_text("partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(builder.output, "_write_pages", explode)
+    with pytest.raises(OSError):
+        build_site(content, site)
+    assert tree(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_keep_going_skips_invalid_postings_and_names_them(content, tmp_path):
+    write(content, "good.txt", GOOD)
+    write(content, "bad.txt", '{"@type": "Organization"}')
+    done = cli_build(content, tmp_path / "site", "--keep-going")
+    assert done.returncode == 0
+    assert f"{content}/bad.txt: skipped" in done.stderr
+    assert (tmp_path / "site/jobs/platform-sre-acme/index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--now", "not-a-date"],
+        ["build", "--bogus"],
+        [],
+        ["build", "--output", "content"],
+        ["build", "--output", "."],
+    ],
+)
+def test_bad_usage_exits_two(args):
+    done = run_cli(*args)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+
+
+def test_same_content_and_now_give_identical_bytes(tmp_path):
+    build_site(CONTENT, tmp_path / "one")
+    build_site(CONTENT, tmp_path / "two")
+    first, second = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert first.keys() == second.keys() and len(first) > 20
+    assert first == second
+
+
+def test_rebuilding_in_place_replaces_the_site(content, tmp_path):
+    site = tmp_path / "site"
+    write(content, "good.txt", GOOD)
+    build_site(content, site)
+    (content / "good.txt").unlink()
+    write(content, "other.txt", GOOD.replace("Platform SRE", "Database SRE"))
+    build_site(content, site)
+    assert not (site / "jobs/platform-sre-acme").exists()
+    assert (site / "jobs/database-sre-acme/index.html").is_file()
+
+
+def test_front_matter_wins_over_extracted_fields(content, tmp_path):
+    posting = """---
+title: Curated Title
+salary: €90,000 - €115,000 EUR
+employment_type: contract
+---
+# [Scraped Title](https://x.example/apply)
+### Scraped Co
+
+We use Rust and k8s.
+"""
+    write(content, "p.txt", posting)
+    result = build_site(content, tmp_path / "site")
+    [job] = result.postings
+    assert (job.title, job.company) == ("Curated Title", "Scraped Co")
+    assert job.apply_url == "https://x.example/apply"
+    assert (job.salary.currency, job.salary.min, job.salary.max) == ("EUR", 90000, 115000)
+    assert job.employment_type == "CONTRACTOR"
+    assert [t.name for t in job.tags] == ["Rust", "Kubernetes"]
+
+
+def test_missing_fields_warn_and_fall_back(content, tmp_path):
+    write(content, "bare.txt", "You will keep our Kafka clusters healthy. Lots of on-call.\n")
+    result = build_site(content, tmp_path / "site")
+    assert result.written and not result.errors
+    [job] = result.postings
+    assert job.company == "Unknown company" and job.date_posted == NOW
+    messages = [p.message for p in result.problems]
+    for field in ("title", "company", "date", "apply URL", "employment type", "location"):
+        assert any(m.startswith(f"no {field} found") for m in messages), field
+    assert all(p.path.endswith("bare.txt") and p.fix for p in result.problems)
+
+
+def test_slugs_are_safe_and_unique(content, tmp_path):
+    write(
+        content,
+        "a.txt",
+        "---\nslug: ../../etc/passwd\ntitle: A\ncompany: X\ndate: 2026-01-01\n---\nbody\n",
+    )
+    write(
+        content,
+        "b.txt",
+        "---\nslug: /etc/passwd\ntitle: B\ncompany: X\ndate: 2026-02-01\n---\nbody\n",
+    )
+    write(content, "c.txt", "---\ntitle: Same\ncompany: Co\ndate: 2026-01-01\n---\nbody\n")
+    write(content, "d.txt", "---\ntitle: Same\ncompany: Co\ndate: 2026-03-01\n---\nbody\n")
+    site = tmp_path / "site"
+    result = build_site(content, site)
+    slugs = sorted(p.slug for p in result.postings)
+    assert len(set(slugs)) == 4
+    assert all("/" not in s and ".." not in s for s in slugs)
+    assert "etc-passwd" in slugs and "same-co" in slugs  # the older posting keeps the plain slug
+    [older] = [p for p in result.postings if p.source.endswith("c.txt")]
+    assert older.slug == "same-co"
+    written = [p.resolve() for p in site.rglob("*")]
+    assert all(p.is_relative_to(site.resolve()) for p in written)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+def test_xss_in_every_field_never_becomes_active(content, tmp_path):
+    posting = f"""---
+title: "SRE {XSS}"
+company: "Evil {XSS}"
+location: "Remote {XSS}"
+salary: "$100k {XSS}"
+tags: ["k8s", "{XSS}"]
+apply_url: "javascript:alert(3)"
+date: 2026-11-01
+---
+<p>Hi</p><script>alert(4)</script><a href="javascript:alert(5)">x</a>
+<svg onload=alert(6)></svg><iframe src="https://evil.example"></iframe>
+<a href="data:text/html,<script>alert(7)</script>">d</a><p onclick="alert(8)">p</p>
+"""
+    write(content, "evil.txt", posting)
+    write(
+        content,
+        "evil-json.txt",
+        json.dumps(
+            {
+                "@type": "JobPosting",
+                "title": f"JSON {XSS}",
+                "hiringOrganization": {"name": "J</script>"},
+                "description": "&lt;script&gt;alert(9)&lt;/script&gt;&lt;p&gt;ok&lt;/p&gt;",
+                "datePosted": "2026-11-02",
+            }
+        ),
+    )
+    site = tmp_path / "site"
+    result = build_site(content, site)
+    assert result.written
+    for page in site.rglob("*.html"):
+        document = lxml.html.fromstring(page.read_bytes())
+        for script in document.iter("script"):
+            assert script.get("type") == "application/ld+json", page
+            assert "</script" not in script.text.lower()
+            json.loads(script.text)
+        for element in document.iter():
+            for name, value in element.attrib.items():
+                assert not name.lower().startswith("on"), (page, name)
+                assert not value.strip().lower().startswith(("javascript:", "data:")), (page, value)
+        assert not document.xpath("//iframe|//svg|//img|//style|//object|//embed"), page
+    [evil] = [p for p in result.postings if p.source.endswith("evil.txt")]
+    assert evil.apply_url is None
