@@ -1,0 +1,104 @@
+"""Extraction: each format's rules, the curator's overrides, and closing by date."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from conftest import NOW, TAXONOMY
+
+from builder.extract import Context, extract
+from builder.readers import read_posting
+from builder.taxonomy import load_taxonomy
+
+TAXONOMY_LOADED, _ = load_taxonomy(TAXONOMY)
+CONTEXT = Context(TAXONOMY_LOADED, NOW, {})
+
+
+def posting(data: bytes | str):
+    raw_postings, problems = read_posting(
+        "content/p.txt", data if isinstance(data, bytes) else data.encode()
+    )
+    assert not problems
+    result, _ = extract(raw_postings[0], CONTEXT)
+    return result
+
+
+def test_html_page_with_json_ld():
+    job = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": "Observability Engineer",
+        "hiringOrganization": "Acme",
+        "datePosted": "2026-10-01",
+        "description": "<p>Grafana &amp; Prometheus all day.</p>",
+        "baseSalary": {
+            "@type": "MonetaryAmount",
+            "currency": "EUR",
+            "value": {
+                "@type": "QuantitativeValue",
+                "minValue": 80000,
+                "maxValue": 95000,
+                "unitText": "YEAR",
+            },
+        },
+        "applicantLocationRequirements": [
+            {"@type": "Country", "name": "Germany"},
+            {"@type": "Country", "name": "Poland"},
+        ],
+        "jobLocationType": "TELECOMMUTE",
+        "url": "https://acme.example/jobs/1",
+    }
+    page = f'<!doctype html><html><head><script type="application/ld+json">{json.dumps(job)}</script></head></html>'
+    found = posting(page)
+    assert (found.title, found.company) == ("Observability Engineer", "Acme")
+    assert (found.salary.currency, found.salary.min, found.salary.max) == ("EUR", 80000, 95000)
+    assert [r.name for r in found.regions] == ["Germany", "Poland"]
+    assert found.place == "Remote (Germany, Poland)"
+    assert found.apply_url == "https://acme.example/jobs/1"
+    assert {"Grafana", "Prometheus"} <= {t.name for t in found.tags}
+
+
+def test_plain_text_json_ld_description_becomes_paragraphs():
+    job = {"@type": "JobPosting", "title": "SRE", "description": "Line one.\n\nLine two & more."}
+    found = posting(json.dumps(job))
+    assert found.description_html == "<p>Line one.</p>\n<p>Line two &amp; more.</p>"
+
+
+def test_cp1252_text_is_decoded():
+    found = posting("Ingénieur SRE – Paris\n\nNous cherchons quelqu’un.\n".encode("cp1252"))
+    assert found.title == "Ingénieur SRE – Paris"
+
+
+def test_markdown_badges_give_salary_and_regions():
+    text = "# [Staff SRE](https://x.example/a)\n### Acme\n#### `💰 $150k–180k` `🌎 Remote (US / Canada)`\n\nBody.\n"
+    found = posting(text)
+    assert found.salary.display() == "USD 150,000–180,000 a year"
+    assert [r.name for r in found.regions] == ["United States", "Canada"]
+    assert found.company == "Acme" and found.apply_url == "https://x.example/a"
+    assert "Staff SRE" not in found.description_html  # the header block is not repeated
+
+
+def test_timezone_location_and_comma_tags():
+    found = posting(
+        "---\nlocation: Remote (UTC-5 to UTC+3)\ntags: k8s, golang, Basket Weaving\n---\nBody\n"
+    )
+    assert {r.slug for r in found.regions} >= {"europe", "north-america"}
+    names = [t.name for t in found.tags]
+    assert names[:2] == ["Kubernetes", "Go"] and "Basket Weaving" in names
+
+
+def test_expiry_date_closes_the_posting_after_that_day():
+    found = posting("---\ntitle: SRE\nexpires: 2026-11-23\n---\nBody\n")
+    assert found.is_open(datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
+    assert not found.is_open(datetime(2026, 11, 24, 0, 0, 1, tzinfo=UTC))
+
+
+def test_date_falls_back_to_first_commit_then_now():
+    raw, _ = read_posting("content/p.txt", b"SRE\n\nBody.\n")
+    committed = datetime(2025, 5, 1, tzinfo=UTC)
+    dated, _ = extract(raw[0], Context(TAXONOMY_LOADED, NOW, {"content/p.txt": committed}))
+    assert dated.date_posted == committed
+    undated, problems = extract(raw[0], CONTEXT)
+    assert undated.date_posted == NOW
+    assert any("using the build date" in p.message for p in problems)
