@@ -49,7 +49,8 @@ def test_html_page_with_json_ld():
         "jobLocationType": "TELECOMMUTE",
         "url": "https://acme.example/jobs/1",
     }
-    page = f'<!doctype html><html><head><script type="application/ld+json">{json.dumps(job)}</script></head></html>'
+    script = f'<script type="application/ld+json">{json.dumps(job)}</script>'
+    page = f"<!doctype html><html><head>{script}</head></html>"
     found = posting(page)
     assert (found.title, found.company) == ("Observability Engineer", "Acme")
     assert (found.salary.currency, found.salary.min, found.salary.max) == ("EUR", 80000, 95000)
@@ -71,7 +72,10 @@ def test_cp1252_text_is_decoded():
 
 
 def test_markdown_badges_give_salary_and_regions():
-    text = "# [Staff SRE](https://x.example/a)\n### Acme\n#### `💰 $150k–180k` `🌎 Remote (US / Canada)`\n\nBody.\n"
+    text = (
+        "# [Staff SRE](https://x.example/a)\n### Acme\n"
+        "#### `💰 $150k–180k` `🌎 Remote (US / Canada)`\n\nBody.\n"
+    )
     found = posting(text)
     assert found.salary.display() == "USD 150,000–180,000 a year"
     assert [r.name for r in found.regions] == ["United States", "Canada"]
