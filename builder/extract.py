@@ -175,7 +175,7 @@ def _markdown_link(text: str) -> tuple[str, str | None]:
 def _badges(badges: list[str]) -> Found:
     found: Found = {}
     for badge in badges:
-        text = re.sub(r"[^\w\s$€£¥₹,.~()/+:-]", "", badge).strip()  # drop emoji
+        text = re.sub(r"[^\w\s$€£¥₹,.~()/+:–—-]", "", badge).strip()  # drop emoji
         if fields.parse_salary(text):
             found["salary"] = text
         elif fields.is_remote_text(text) or fields.regions_in(text):

@@ -35,12 +35,22 @@ def parse_date(value: Any, end_of_day: bool = False) -> datetime | None:
         try:
             moment = dateparser.isoparse(value.strip())
         except ValueError:
-            try:
-                moment = dateparser.parse(value.strip())
-            except (ValueError, OverflowError):
-                return None
+            return _parse_loose_date(value.strip(), end_of_day)
     else:
         return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _parse_loose_date(text: str, end_of_day: bool) -> datetime | None:
+    # Without a year, dateutil fills in today's: "Monday" would change with every build.
+    if not re.search(r"\b\d{4}\b", text):
+        return None
+    try:
+        moment = dateparser.parse(text)
+    except (ValueError, OverflowError):
+        return None
+    if ":" not in text:  # a date without a time
+        return parse_date(moment.date(), end_of_day)
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
@@ -51,7 +61,16 @@ SYMBOLS = {"$": "USD", "US$": "USD", "CA$": "CAD", "C$": "CAD", "A$": "AUD", "�
 CODES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "INR", "SEK", "NOK", "DKK",
          "PLN", "BRL", "MXN", "SGD", "ZAR", "ILS", "CZK", "HUF", "RON")  # fmt: skip
 CURRENCY = re.compile(r"\b(" + "|".join(CODES) + r")\b|(US\$|CA\$|C\$|A\$|[$€£¥₹])", re.IGNORECASE)
-AMOUNT = re.compile(r"(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:\.\d+)?)\s*([kK]|[mM]\b)?")
+# "103,600", "90.000", "100,000.50", "120k": one thousands separator, used consistently.
+AMOUNT = re.compile(
+    r"(?P<number>\d{1,3}(?P<sep>[,.\u00a0 ])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d{1,2}(?!\d))?"
+    r"|\d+(?:\.\d+)?)\s*(?P<suffix>[kK]|[mM]\b)?"
+)
+# What may stand between the two ends of a range: currency marks and a dash, "~" or "to".
+RANGE_GAP = re.compile(
+    r"\s*(?:[A-Z]{3}|US\$|CA\$|[$€£¥₹])?\s*(?:-|–|—|~|to)\s*(?:[A-Z]{3}\s*)?(?:US\$|CA\$|[$€£¥₹])?\s*\Z",
+    re.I,
+)
 PERIODS = (
     ("HOUR", r"hour|hr\b|/h\b|hourly"),
     ("DAY", r"\bday\b|daily"),
@@ -67,8 +86,7 @@ def parse_salary(value: Any) -> Salary | None:
         return value
     text = str(value)
     currency = _currency(text)
-    amounts = [_amount(number, suffix) for number, suffix in AMOUNT.findall(text)]
-    amounts = [a for a in amounts if a > 0]
+    amounts = _range(text)
     if not currency or not amounts:
         return None
     if any(a >= 1000 for a in amounts) and any(a < 1000 for a in amounts):
@@ -85,11 +103,25 @@ def _currency(text: str) -> str | None:
     return code.upper() if code else SYMBOLS[symbol.upper()]
 
 
-def _amount(number: str, suffix: str) -> float:
-    if re.fullmatch(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+", number):
-        number = re.sub(r"[,.\u00a0 ]", "", number)
-    scale = {"k": 1_000, "m": 1_000_000}.get(suffix.lower(), 1) if suffix else 1
-    return float(number) * scale
+def _range(text: str) -> list[float]:
+    """Take the first amount, and a second one only when a range dash joins them."""
+    matches = [m for m in AMOUNT.finditer(text) if _amount(m) > 0]
+    if not matches:
+        return []
+    first = matches[0]
+    second = next(iter(matches[1:2]), None)
+    if second and RANGE_GAP.match(text[first.end() : second.start()]):
+        return [_amount(first), _amount(second)]
+    return [_amount(first)]
+
+
+def _amount(match: re.Match[str]) -> float:
+    number, separator = match.group("number"), match.group("sep")
+    if separator:
+        number = number.replace(separator, "")
+        number = number.replace(",", ".")  # what is left is a decimal mark
+    suffix = (match.group("suffix") or "").lower()
+    return float(number) * {"k": 1_000, "m": 1_000_000}.get(suffix, 1)
 
 
 def _period(text: str, largest: float) -> Any:
@@ -109,8 +141,9 @@ def salary_from_jsonld(value: Any) -> Salary | None:
         quantity = {"value": quantity}
     low = _number(quantity.get("minValue", quantity.get("value")))
     high = _number(quantity.get("maxValue", quantity.get("value")))
+    low, high = low or high, high or low  # "up to 150,000" has only a maximum
     unit = str(quantity.get("unitText") or "YEAR").upper()
-    if not currency or low is None:
+    if not currency or not low:  # a missing or zero amount is no salary
         return None
     period = unit if unit in {"HOUR", "DAY", "WEEK", "MONTH", "YEAR"} else "YEAR"
     return Salary(currency, low, high if high is not None else low, period)
@@ -166,7 +199,7 @@ REGIONS: tuple[Entry, ...] = (
     ("Africa", "africa", "AdministrativeArea", ("africa",)),
     ("Asia-Pacific", "asia-pacific", "AdministrativeArea",
      ("apac", "asia", "asia-pacific", "oceania")),
-    ("United States", "united-states", "Country", ("united states", "usa", "US", "U.S.")),
+    ("United States", "united-states", "Country", ("united states", "usa", "US", "U.S.", "U.S.A.")),
     ("Canada", "canada", "Country", ("canada",)),
     ("United Kingdom", "united-kingdom", "Country",
      ("united kingdom", "UK", "U.K.", "britain", "england")),

@@ -65,7 +65,8 @@ def markdown_to_html(text: str) -> str:
 
 
 def text_to_html(text: str) -> str:
-    """Render plain text: blank lines split paragraphs, bullet lines become lists."""
+    """Render plain text: each line is a paragraph (scraped ads have one line per paragraph),
+    bullet lines become lists."""
     blocks = [block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
     return "\n".join(_text_block(block.splitlines()) for block in blocks)
 
@@ -103,8 +104,31 @@ def html_to_text(fragment: str) -> str:
 
 
 class _TextCollector(HTMLParser):
-    BLOCKS = frozenset({"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-                        "tr", "blockquote", "pre", "hr", "dt", "dd", "table"})  # fmt: skip
+    BLOCKS = frozenset(
+        [
+            "p",
+            "br",
+            "div",
+            "li",
+            "ul",
+            "ol",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "td",
+            "th",
+            "blockquote",
+            "pre",
+            "hr",
+            "dt",
+            "dd",
+            "table",
+        ]
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

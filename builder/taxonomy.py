@@ -18,7 +18,8 @@ UNKNOWN_CATEGORY = "Other"
 # (so "JavaScript" is not Java, "trust" is not Rust, "C++" is not C).
 BEFORE = r"(?<![\w+#@])"
 AFTER = r"(?![\w+#]|\.\w)"
-SENTENCE_START = re.compile(r"(?:\A|[.!?]\s+|\n\s*)\Z")
+SENTENCE_START = re.compile(r"(?:\A|(?<!\be\.g)(?<!\bi\.e)[.!?]\s+|\n\s*)\Z")
+VERB_AFTER = re.compile(r" [a-z]")  # "Go to", "Chef cooks": a lower-case word follows
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,11 @@ class Taxonomy:
     def _tag_for(self, match: re.Match[str], text: str) -> Tag | None:
         word = match.group(0)
         if word in self.strict_names:
-            # "Go" the language, never "go" the verb nor "Go" opening a sentence.
+            # "Go" the language, never "go" the verb nor "Go to…" opening a sentence; a
+            # line that is only "Go" (a list item) or "Go Developer" is still the language.
             starts_sentence = SENTENCE_START.search(text, 0, match.start())
-            return None if starts_sentence else self.strict_names[word]
+            verb_like = VERB_AFTER.match(text, match.end())
+            return None if starts_sentence and verb_like else self.strict_names[word]
         return self.by_alias.get(word.lower())
 
     def resolve(self, name: str) -> Tag | None:

@@ -306,10 +306,6 @@ def test_html_to_text(fragment, expected):
     assert html_to_text(fragment) == expected
 
 
-@pytest.mark.xfail(
-    reason="td/th are not separators, so adjacent table cells run together ('GoRust')",
-    strict=True,
-)
 def test_html_to_text_keeps_table_cells_apart():
     assert html_to_text("<table><tr><td>Go</td><td>Rust</td></tr></table>").split() == [
         "Go",

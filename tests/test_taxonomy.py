@@ -176,11 +176,6 @@ def test_tag_text_needs_whole_names(languages, text, expected):
     assert names(languages, text) == expected
 
 
-@pytest.mark.xfail(
-    reason="list items rendered to text start a line, and a strict name at a line start is "
-    "taken for a sentence opener, so a '- Go' bullet in Markdown or HTML loses Go",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("body", "body_format"),
     [
@@ -194,11 +189,6 @@ def test_tag_text_finds_a_strict_name_in_a_rendered_list(taxonomy, body, body_fo
     assert names(taxonomy, text) == ["Go", "Python"]
 
 
-@pytest.mark.xfail(
-    reason="the period of 'e.g.' is taken for the end of a sentence, so the next strict name "
-    "is dropped",
-    strict=True,
-)
 def test_tag_text_finds_a_strict_name_after_an_abbreviation(taxonomy):
     assert names(taxonomy, "a systems language (e.g. Go or Rust)") == ["Go", "Rust"]
 
