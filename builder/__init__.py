@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from builder.extract import Context, assign_unique_slugs, extract
 from builder.feeds import render_feeds
@@ -143,4 +143,4 @@ def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-__all__ = ["Options", "PurePosixPath", "Result", "build", "check"]
+__all__ = ["Options", "Result", "build", "check"]

@@ -20,7 +20,7 @@ from builder.normalize import (
     summarize_text,
     unescape_if_escaped,
 )
-from builder.problems import Problem, error, warning
+from builder.problems import Problem, warning
 from builder.taxonomy import Taxonomy
 
 Found = dict[str, Any]
@@ -405,8 +405,3 @@ def assign_unique_slugs(postings: list[Posting]) -> list[Posting]:
         taken.add(slug)
         unique.append(replace(posting, slug=slug))
     return unique
-
-
-def duplicate_problem(source: str, slug: str) -> Problem:
-    """Report a slug that a curator set twice."""
-    return error(source, f"slug {slug!r} is used by another posting", "choose another `slug:`")
