@@ -59,7 +59,7 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         date_posted=_date_posted(found, raw.source, context, note),
         description_html=description_html,
         summary=summarize_text(html_to_text(description_html)),
-        valid_through=fields.parse_date(found.get("valid_through"), end_of_day=True),
+        valid_through=_valid_through(found, note),
         location=str(found.get("location") or ""),
         regions=_regions(found, note),
         remote=_remote(found),
@@ -67,7 +67,7 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         salary=_salary(found, note),
         apply_url=_apply_url(found, note),
         tags=_tags(found, description_html, context.taxonomy, note),
-        draft=bool(found.get("draft")),
+        draft=_flag(found.get("draft")),
         identifier=str(found.get("identifier") or ""),
     )
     posting = replace(posting, company_slug=slugify(posting.company)[:SLUG_LENGTH] or "company")
@@ -278,7 +278,12 @@ def _present(found: Found) -> Found:
 
 
 def _clean(value: Any) -> str:
-    return " ".join(str(value or "").split())
+    """Flatten a field to one line of text, whatever YAML or JSON type it came as."""
+    if isinstance(value, dict):
+        value = value.get("name", "")
+    elif isinstance(value, list | tuple):
+        value = ", ".join(_clean(item) for item in value)
+    return " ".join(str(value if value is not None else "").split())
 
 
 def _title(found: Found, description_html: str, note: _Reporter) -> str:
@@ -289,6 +294,15 @@ def _title(found: Found, description_html: str, note: _Reporter) -> str:
     fallback = summarize_text(sentence, 80) or "Untitled posting"
     note.missing("title", "title", f'"{fallback}"')
     return fallback
+
+
+def _valid_through(found: Found, note: _Reporter) -> datetime | None:
+    if "valid_through" not in found:
+        return None
+    moment = fields.parse_date(found["valid_through"], end_of_day=True)
+    if moment is None:
+        note.warn(f"expiry {found['valid_through']!r} is not a date", "write it as YYYY-MM-DD")
+    return moment
 
 
 def _company(found: Found, note: _Reporter) -> str:
@@ -312,11 +326,9 @@ def _date_posted(found: Found, source: str, context: Context, note: _Reporter) -
 
 
 def _regions(found: Found, note: _Reporter) -> tuple[Region, ...]:
-    names = found.get("regions")
-    if isinstance(names, str):
-        names = [part for part in re.split(r"[,;/]", names) if part.strip()]
+    names = [name for name in _as_list(found.get("regions"), ",;/") if name]
     if names:
-        return tuple(dict.fromkeys(fields.region_named(str(name)) for name in names))
+        return tuple(dict.fromkeys(fields.region_named(name) for name in names))
     location = _clean(found.get("location"))
     if not location:
         note.missing("location", "location", '"Remote"')
@@ -324,8 +336,8 @@ def _regions(found: Found, note: _Reporter) -> tuple[Region, ...]:
 
 
 def _remote(found: Found) -> bool:
-    if isinstance(found.get("remote"), bool):
-        return found["remote"]
+    if "remote" in found and not isinstance(found["remote"], dict | list):
+        return _flag(found["remote"])
     location = _clean(found.get("location"))
     # A board of remote jobs: remote unless a location is given that does not say so.
     return fields.is_remote_text(location) if location else True
@@ -380,8 +392,24 @@ _TAG_FIX = "add it to content/_taxonomy.yml, or use one of its names or aliases"
 
 
 def _tag_names(value: Any) -> list[str]:
-    names = value.split(",") if isinstance(value, str) else value or []
-    return [str(name).strip() for name in names if str(name).strip()]
+    return [name for name in _as_list(value, ",") if name]
+
+
+def _as_list(value: Any, separators: str) -> list[str]:
+    """Read a YAML list, or a string of items split by any of `separators`, as strings."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(f"[{re.escape(separators)}]", value)]
+    items = value if isinstance(value, list | tuple) else [value]
+    return [_clean(item) for item in items if not isinstance(item, dict | list)]
+
+
+def _flag(value: Any) -> bool:
+    """Read a YAML flag, where a curator may also have written "yes" or "false" as text."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "on", "1"}
+    return bool(value)
 
 
 def _slug(found: Found, raw: RawPosting) -> str:

@@ -181,7 +181,10 @@ class _ScriptCollector(HTMLParser):
 def _postings_from_jsonld(
     source: str, document: Any, front_matter: dict[str, Any], line: int, in_page: bool = False
 ) -> Result:
-    found = list(_job_postings(document))
+    try:
+        found = list(_job_postings(document))
+    except RecursionError:
+        return [], [error(source, "JSON is nested too deeply", _JSON_FIX, line)]
     if not found:
         what = "the page has no JSON-LD JobPosting" if in_page else "JSON is not a JobPosting"
         fix = 'give it "@type": "JobPosting", or save the posting as text or Markdown'

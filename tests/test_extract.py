@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from conftest import NOW, TAXONOMY
 
 from builder.extract import Context, extract
@@ -106,3 +107,22 @@ def test_date_falls_back_to_first_commit_then_now():
     undated, problems = extract(raw[0], CONTEXT)
     assert undated.date_posted == NOW
     assert any("using the build date" in p.message for p in problems)
+
+
+ODD_FRONT_MATTER = [
+    "title: 123", "title: [x]", "tags: {a: 1}", "tags: 5", "date: [1]", "salary: 5",
+    "regions: 7", "regions: {a: b}", "expires: [1]", "company: {a: 1}", "location: [1]",
+    "apply_url: 5", "employment_type: [5]", "slug: {}", "salary: {a: 1}", "date: 99999999999",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", ODD_FRONT_MATTER)
+def test_odd_front_matter_types_give_a_posting_not_a_crash(line):
+    found = posting(f"---\n{line}\n---\nSRE wanted.\n")
+    assert found.title and found.slug and "{" not in found.company
+
+
+def test_flags_written_as_text():
+    assert posting("---\ndraft: 'false'\nremote: 'no'\n---\nBody\n").draft is False
+    assert posting("---\nremote: 'no'\n---\nBody\n").remote is False
+    assert posting("---\ndraft: 'yes'\n---\nBody\n").draft is True
