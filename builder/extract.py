@@ -196,7 +196,9 @@ def _from_text(raw: RawPosting) -> tuple[Found, str]:
         used.add(content[0])
         found["title"] = _smart_title(lines[content[0]].strip())
         company = TITLE_COMPANY.search(found["title"])
-        if company:
+        # "Title - Heroku" names the company only if the ad names it again: "- Lyon" may not.
+        rest = "\n".join(lines[content[0] + 1 :]).lower()
+        if company and company.group(1).strip().lower() in rest:
             found["company"] = company.group(1).strip()
     for number, line in enumerate(lines):
         label = LOCATION_LABEL.match(line)

@@ -23,7 +23,7 @@ MAX_BYTES = 1024 * 1024
 YAML = YAMLHandler()
 HTML_TAG = re.compile(r"<(p|br|div|ul|ol|li|strong|em|b|i|a|h[1-6]|span|table)\b[^>]*>", re.I)
 HTML_PAGE = re.compile(r"\A\s*(<!doctype html|<html\b)", re.I)
-MARKDOWN_HINT = re.compile(r"^(#{1,6} |\s*[*+-] |\s*\d+\. |.*\[[^\]]+\]\([^)]+\)|.*\*\*\S)", re.M)
+MARKDOWN_HINT = re.compile(r"^(#{1,6} |.*\[[^\]]+\]\([^)]+\)|.*\*\*\S)", re.M)
 JSONLD_SCRIPT = re.compile(
     r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.I | re.S
 )
