@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     now = _now(parser, args.now)
+    if not args.content.is_dir():
+        parser.error(f"--content {args.content}: no such folder")
     if args.command == "check":
         return _report(builder.check(args.content, now), now, "checked")
     options = builder.Options(args.content, args.output, args.base_url, now, args.keep_going)

@@ -64,7 +64,7 @@ def build(options: Options) -> Result:
     fatal = [p for p in checked.errors if p.path.endswith(TAXONOMY_FILE)]
     if fatal or (checked.errors and not options.keep_going):
         return checked
-    check_output_dir(options.output_dir, [options.content_dir, PROJECT, Path.cwd()])
+    check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
     taxonomy, _ = _taxonomy(options.content_dir)
     published = tuple(p for p in checked.postings if not p.draft)
     site = Site(published, options.now, _with_slash(options.base_url))

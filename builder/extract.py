@@ -68,7 +68,8 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         apply_url=_apply_url(found, note),
         tags=_tags(found, description_html, context.taxonomy, note),
         draft=_flag(found.get("draft")),
-        identifier=str(found.get("identifier") or ""),
+        identifier=_clean(found.get("identifier")),
+        index=raw.index,
     )
     posting = replace(posting, company_slug=slugify(posting.company)[:SLUG_LENGTH] or "company")
     return posting, problems
@@ -424,14 +425,17 @@ def _slug(found: Found, raw: RawPosting) -> str:
 
 def assign_unique_slugs(postings: list[Posting]) -> list[Posting]:
     """Give postings that share a slug a suffix from their source, keeping the oldest plain."""
-    ordered = sorted(postings, key=lambda p: (p.date_posted, p.source, p.identifier))
+    ordered = sorted(postings, key=lambda p: (p.date_posted, p.source, p.index))
     taken: set[str] = set()
     unique = []
     for posting in ordered:
-        slug = posting.slug
-        if slug in taken:
-            digest = hashlib.sha256(f"{posting.source}#{posting.identifier}".encode()).hexdigest()
-            slug = f"{slug[: SLUG_LENGTH - 7]}-{digest[:6]}"
+        slug, attempt = posting.slug, 0
+        while slug in taken:
+            key = f"{posting.source}#{posting.index}#{attempt}"
+            slug = (
+                f"{posting.slug[: SLUG_LENGTH - 7]}-{hashlib.sha256(key.encode()).hexdigest()[:6]}"
+            )
+            attempt += 1
         taken.add(slug)
         unique.append(replace(posting, slug=slug))
     return unique

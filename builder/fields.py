@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, date, datetime
 from typing import Any
@@ -105,7 +106,7 @@ def _currency(text: str) -> str | None:
 
 def _range(text: str) -> list[float]:
     """Take the first amount, and a second one only when a range dash joins them."""
-    matches = [m for m in AMOUNT.finditer(text) if _amount(m) > 0]
+    matches = [m for m in AMOUNT.finditer(text) if _amount(m) > 0 and _plausible(_amount(m))]
     if not matches:
         return []
     first = matches[0]
@@ -151,9 +152,15 @@ def salary_from_jsonld(value: Any) -> Salary | None:
 
 def _number(value: Any) -> float | None:
     try:
-        return float(str(value).replace(",", ""))
+        number = float(str(value).replace(",", ""))
     except (TypeError, ValueError):
         return None
+    return number if _plausible(number) else None
+
+
+def _plausible(amount: float) -> bool:
+    """Reject NaN, infinity and amounts no job pays, which would also break the JSON-LD."""
+    return math.isfinite(amount) and 0 <= amount < 1e10
 
 
 # --- employment type -----------------------------------------------------------------------

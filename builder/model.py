@@ -87,6 +87,7 @@ class Posting:
     tags: tuple[Tag, ...] = ()
     draft: bool = False
     identifier: str = ""
+    index: int = 0  # position within a file that holds several postings
 
     def is_open(self, now: datetime) -> bool:
         """Tell whether applications are still taken at `now`."""
@@ -134,8 +135,12 @@ class Site:
         return tuple(p for p in self.postings if not p.is_open(self.now))
 
     def by_tag(self) -> dict[Tag, tuple[Posting, ...]]:
-        """Map each tag to its postings, open ones first, tags sorted by name."""
-        return _group(self.postings, lambda p: p.tags, self.now)
+        """Map each tag to its postings, open ones first; one entry per tag slug."""
+        first_by_slug: dict[str, Tag] = {}
+        for posting in self.postings:
+            for tag in posting.tags:
+                first_by_slug.setdefault(tag.slug, tag)
+        return _group(self.postings, lambda p: [first_by_slug[t.slug] for t in p.tags], self.now)
 
     def by_company(self) -> dict[str, tuple[Posting, ...]]:
         """Map each company slug to its postings, open ones first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import ftfy
 import markdown
@@ -32,9 +33,26 @@ BREAKS_AT_EDGES = re.compile(r"\A(?:\s*<br\s*/?>)+|(?:<br\s*/?>\s*)+\Z", re.I)
 BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.*)$")
 
 
+# Characters that XML (feeds, sitemap) cannot hold: C0 controls but tab and newlines, and lone
+# surrogates that a JSON "\ud800" escape can produce.
+UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def repair_text(text: str) -> str:
     """Fix mojibake (UTF-8 read as cp1252), normalize line breaks, keep typography as written."""
-    return ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
+    fixed = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
+    return UNWRITABLE.sub("", fixed)
+
+
+def repair_values(value: Any) -> Any:
+    """Repair every string inside parsed YAML or JSON, however nested."""
+    if isinstance(value, str):
+        return repair_text(value)
+    if isinstance(value, list):
+        return [repair_values(item) for item in value]
+    if isinstance(value, dict):
+        return {key: repair_values(item) for key, item in value.items()}
+    return value
 
 
 def unescape_if_escaped(fragment: str) -> str:

@@ -14,9 +14,11 @@ class UnsafeOutput(ValueError):
     """The output folder would overwrite something that is not a generated site."""
 
 
-def check_output_dir(output_dir: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that is, or holds, the content, the project or the root."""
+def check_output_dir(output_dir: Path, content_dir: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that is, holds or sits in the content, or holds the project."""
     target = output_dir.resolve()
+    if target.is_relative_to(content_dir.resolve()):
+        raise UnsafeOutput(f"refusing to write the site to {output_dir}: it is inside the content")
     for place in [Path("/"), Path.home(), *protected]:
         place = place.resolve()
         if target == place or place.is_relative_to(target):

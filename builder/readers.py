@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from types import MappingProxyType
@@ -16,7 +16,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from builder.model import Format, RawPosting
-from builder.normalize import repair_text
+from builder.normalize import repair_text, repair_values
 from builder.problems import Problem, error
 
 MAX_BYTES = 1024 * 1024
@@ -24,6 +24,7 @@ YAML = YAMLHandler()
 HTML_TAG = re.compile(r"<(p|br|div|ul|ol|li|strong|em|b|i|a|h[1-6]|span|table)\b[^>]*>", re.I)
 HTML_PAGE = re.compile(r"\A\s*(<!doctype html|<html\b)", re.I)
 MARKDOWN_HINT = re.compile(r"^(#{1,6} |.*\[[^\]]+\]\([^)]+\)|.*\*\*\S)", re.M)
+JSON_START = re.compile(r"\{\s*(\"|\}|\Z)|\[\s*([\[{\"\d\]-]|\Z)")
 JSONLD_SCRIPT = re.compile(
     r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.I | re.S
 )
@@ -31,14 +32,15 @@ JSONLD_SCRIPT = re.compile(
 Result = tuple[list[RawPosting], list[Problem]]
 
 
-def is_posting_file(path: Path) -> bool:
-    """Tell whether a file in content/ is a posting: not hidden and not `_`-prefixed."""
-    return path.is_file() and not path.name.startswith((".", "_"))
+def is_posting_file(path: Path, content_dir: Path) -> bool:
+    """Tell whether a file in content/ is a posting: nothing on its path is hidden or `_`-named."""
+    parts = path.relative_to(content_dir).parts
+    return path.is_file() and not any(part.startswith((".", "_")) for part in parts)
 
 
 def posting_files(content_dir: Path) -> list[Path]:
     """List the posting files under content_dir in a stable order."""
-    return sorted(p for p in content_dir.rglob("*") if is_posting_file(p))
+    return sorted(p for p in content_dir.rglob("*") if is_posting_file(p, content_dir))
 
 
 def read_posting(source: str, data: bytes) -> Result:
@@ -85,6 +87,10 @@ def _load_front_matter(
 ) -> tuple[dict[str, Any], list[Problem]]:
     try:
         loaded = YAML.load(block) if block.strip() else {}
+    except (ValueError, TypeError) as exc:  # a timestamp such as 2026-02-30
+        what = f"front matter has a date that does not exist: {exc}"
+        line = block_line + _impossible_date_line(block)
+        return {}, [error(source, what, "fix the date (YYYY-MM-DD)", line)]
     except yaml.YAMLError as exc:
         # The context mark points at where the broken construct opens, which is what to fix.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -95,7 +101,24 @@ def _load_front_matter(
         what = "front matter is not a set of `key: value` lines"
         first_line = block_line + len(block) - len(block.lstrip("\n"))
         return {}, [error(source, what, _YAML_FIX, first_line)]
-    return {str(key): value for key, value in loaded.items()}, []
+    return {str(key): repair_values(value) for key, value in loaded.items()}, []
+
+
+def _impossible_date_line(block: str) -> int:
+    """Find the line (0-based within the block) of a date PyYAML could not construct."""
+    for number, text in enumerate(block.split("\n")):
+        found = re.search(r":\s*['\"]?(\d{4})-(\d\d?)-(\d\d?)", text)
+        if found and not _is_date(*map(int, found.groups())):
+            return number
+    return len(block) - len(block.lstrip("\n"))
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 _YAML_FIX = "fix the YAML between the --- lines (quote values that contain ': ' or start with '[')"
@@ -103,7 +126,7 @@ _YAML_FIX = "fix the YAML between the --- lines (quote values that contain ': ' 
 
 def _read_body(source: str, body: str, front_matter: dict[str, Any], line: int) -> Result:
     stripped = body.lstrip()
-    if stripped.startswith(("{", "[")):
+    if JSON_START.match(stripped):
         return _read_json(source, body, front_matter, line)
     if HTML_PAGE.match(body) or JSONLD_SCRIPT.search(body):
         return _read_html_page(source, body, front_matter, line)
@@ -146,6 +169,8 @@ def _read_html_page(source: str, body: str, front_matter: dict[str, Any], line: 
             documents.append(json.loads(block))
         except json.JSONDecodeError as exc:
             return [], [error(source, f"JSON-LD in the page is not valid: {exc.msg}", _JSON_FIX)]
+        except RecursionError:
+            return [], [error(source, "JSON-LD in the page is nested too deeply", _JSON_FIX)]
     return _postings_from_jsonld(source, documents, front_matter, line, in_page=True)
 
 
@@ -191,7 +216,7 @@ def _postings_from_jsonld(
         return [], [error(source, what, fix, None if in_page else line)]
     fm = MappingProxyType(front_matter)
     postings = [
-        RawPosting(source, "jsonld", "", fm, line, MappingProxyType(item), index)
+        RawPosting(source, "jsonld", "", fm, line, MappingProxyType(repair_values(item)), index)
         for index, item in enumerate(found)
     ]
     return postings, []

@@ -55,12 +55,17 @@ class Taxonomy:
         """Map a curator's tag (any alias, any case) to its taxonomy skill."""
         key = name.strip().lower()
         return self.by_alias.get(key) or next(
-            (tag for tag in self.tags if tag.slug == slugify(key)), None
+            (tag for tag in self.tags if tag.slug == tag_slug(key)), None
         )
 
     def unknown(self, name: str) -> Tag:
         """Make a tag for a name the taxonomy does not know, kept as the curator wrote it."""
-        return Tag(name.strip(), slugify(name) or "tag", UNKNOWN_CATEGORY)
+        return Tag(name.strip(), tag_slug(name), UNKNOWN_CATEGORY)
+
+
+def tag_slug(name: str) -> str:
+    """Slug a tag name so that C++, C# and C stay apart."""
+    return slugify(name, replacements=[["++", "pp"], ["#", "sharp"]]) or "tag"
 
 
 def load_taxonomy(path: Path) -> tuple[Taxonomy, list[Problem]]:
@@ -81,9 +86,20 @@ def _validate(source: str, document: Any) -> list[Problem]:
         return [error(source, "the taxonomy has no `skills:` list", _FIX)]
     problems = []
     for number, skill in enumerate(document["skills"], start=1):
-        if not isinstance(skill, dict) or not {"name", "slug", "category"} <= skill.keys():
-            problems.append(error(source, f"skill #{number} lacks name, slug or category", _FIX))
+        if not _valid_skill(skill):
+            what = f"skill #{number} needs text name, slug and category, and a list of aliases"
+            problems.append(error(source, what, _FIX))
     return problems
+
+
+def _valid_skill(skill: Any) -> bool:
+    if not isinstance(skill, dict):
+        return False
+    texts = all(
+        isinstance(skill.get(key), str) and skill[key] for key in ("name", "slug", "category")
+    )
+    aliases = skill.get("aliases") or []
+    return texts and isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)
 
 
 def build_taxonomy(document: dict[str, Any]) -> Taxonomy:

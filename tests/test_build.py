@@ -246,3 +246,114 @@ date: 2026-11-01
         assert not document.xpath("//iframe|//svg|//img|//style|//object|//embed"), page
     [evil] = [p for p in result.postings if p.source.endswith("evil.txt")]
     assert evil.apply_url is None
+
+
+# Regressions from review: each input once crashed the build, lost a page, or lost the site.
+CRASHERS = {
+    "impossible-date.txt": "---\ntitle: SRE\ndate: 2026-02-30\n---\nbody\n",
+    "infinite-salary.txt": json.dumps(
+        {
+            "@type": "JobPosting",
+            "title": "SRE",
+            "baseSalary": {"currency": "USD", "value": {"value": "Infinity"}},
+        }
+    ),
+    "huge-salary.txt": "---\ntitle: SRE\nsalary: $" + "9" * 400 + "\n---\nbody\n",
+    "control-chars.txt": json.dumps(
+        {"@type": "JobPosting", "title": "SRE\u0001\ud800", "description": "a\u0000b"}
+    ),
+    "deep-page.txt": '<!doctype html><script type="application/ld+json">'
+    + "[" * 100000
+    + "]" * 100000
+    + "</script>",
+    "yaml-escapes.txt": '---\ntitle: "SRE \\x01 \\x0c"\n---\nbody\n',
+}
+
+
+def test_hostile_values_give_problems_or_postings_never_a_traceback(content, tmp_path):
+    for name, text in CRASHERS.items():
+        write(content, name, text)
+    done = cli_build(content, tmp_path / "site", "--keep-going")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (
+        f"{content}/impossible-date.txt:3: error: front matter has a date that does not exist"
+        in done.stderr
+    )
+    assert (
+        f"{content}/deep-page.txt: error: JSON-LD in the page is nested too deeply" in done.stderr
+    )
+    feed = (tmp_path / "site/feed.xml").read_text(encoding="utf-8")
+    assert "\x01" not in feed and "\x00" not in feed
+    for page in (tmp_path / "site/jobs").rglob("index.html"):
+        for block in lxml.html.fromstring(page.read_bytes()).xpath("//script/text()"):
+            json.loads(block, parse_constant=lambda name: pytest.fail(f"{name} in JSON-LD"))
+
+
+def test_identical_postings_in_one_file_get_distinct_pages(content, tmp_path):
+    job = {
+        "@type": "JobPosting",
+        "title": "SRE",
+        "hiringOrganization": "X",
+        "datePosted": "2026-01-01",
+    }
+    write(content, "three.txt", json.dumps([job, job, job]))
+    result = build_site(content, tmp_path / "site")
+    slugs = {p.slug for p in result.postings}
+    assert len(slugs) == 3
+    assert all((tmp_path / f"site/jobs/{slug}/index.html").is_file() for slug in slugs)
+
+
+def test_unknown_tags_with_one_slug_share_one_page_and_cpp_is_not_c(content, tmp_path):
+    write(content, "a.txt", "---\ntitle: A\ntags: [C++, Widgetry]\n---\nbody\n")
+    write(content, "b.txt", "---\ntitle: B\ntags: [widgetry, c]\n---\nbody\n")
+    site = tmp_path / "site"
+    build_site(content, site)
+    widgetry = lxml.html.fromstring((site / "tags/widgetry/index.html").read_bytes())
+    assert len(widgetry.cssselect(".card")) == 2
+    assert (site / "tags/cpp/index.html").is_file() and (site / "tags/c/index.html").is_file()
+    index = (site / "tags/index.html").read_text()
+    assert index.count('href="/tags/widgetry/"') == 1
+
+
+def test_markdown_that_opens_with_a_bracket_is_not_json(content, tmp_path):
+    write(
+        content, "a.txt", "[Remote] Site Reliability Engineer at Foo\n\nWe need **Kubernetes**.\n"
+    )
+    result = build_site(content, tmp_path / "site")
+    assert result.written and [p.tags[0].name for p in result.postings] == ["Kubernetes"]
+
+
+def test_output_inside_content_is_refused_and_hidden_folders_are_not_read(content, tmp_path):
+    write(content, "good.txt", GOOD)
+    assert cli_build(content, content / "site").returncode == 2
+    (content / "_site").mkdir()
+    write(content / "_site", "index.html", "<!doctype html><p>old</p>")
+    (content / ".git").mkdir()
+    write(content / ".git", "HEAD", "ref: refs/heads/main")
+    done = cli_build(content, tmp_path / "site")
+    assert done.returncode == 0 and "1 files read" in done.stderr
+
+
+def test_a_mistyped_content_folder_keeps_the_site(content, tmp_path):
+    site = tmp_path / "site"
+    write(content, "good.txt", GOOD)
+    assert cli_build(content, site).returncode == 0
+    before = tree(site)
+    done = cli_build(tmp_path / "typo", site)
+    assert done.returncode == 2 and "no such folder" in done.stderr
+    assert tree(site) == before
+
+
+def test_a_malformed_taxonomy_is_an_error_not_a_crash(content, tmp_path):
+    write(
+        content,
+        "_taxonomy.yml",
+        "skills:\n  - {name: 123, slug: x, category: y}\n"
+        "  - {name: A, slug: a, category: b, aliases: 5}\n",
+    )
+    write(content, "good.txt", GOOD)
+    done = cli_build(content, tmp_path / "site", "--keep-going")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "_taxonomy.yml: error: skill #1 needs text name" in done.stderr
+    assert "_taxonomy.yml: error: skill #2 needs text name" in done.stderr

@@ -238,7 +238,9 @@ def test_resolve_knows_every_skill_by_name_and_slug(taxonomy):
     [
         ("  Fly.io  ", Tag("Fly.io", "fly-io", "Other")),
         ("Terraform CDK", Tag("Terraform CDK", "terraform-cdk", "Other")),
-        ("+++", Tag("+++", "tag", "Other")),
+        ("---", Tag("---", "tag", "Other")),
+        ("C++", Tag("C++", "cpp", "Other")),
+        ("C#", Tag("C#", "csharp", "Other")),
     ],
 )
 def test_unknown_keeps_the_name_as_written_with_a_slug(taxonomy, name, expected):
