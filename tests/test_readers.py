@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from datetime import UTC, datetime
 
 import pytest
 
-from builder.readers import decode, read_posting
+from builder.readers import decode, first_commit_dates, read_posting
 
 JOB = {"@context": "https://schema.org", "@type": "JobPosting", "title": "SRE", "description": "x"}
 
@@ -104,3 +106,31 @@ def test_each_kind_of_bad_file_is_one_clear_error(kind, data, line, message):
 def test_yaml_tags_that_build_python_objects_are_refused():
     _, [problem] = read(b"---\ntitle: !!python/object/apply:os.system ['true']\n---\nbody")
     assert "not valid YAML" in problem.message
+
+
+def test_first_commit_dates_come_from_git_not_mtime(tmp_path):
+    def git(*args, when="2024-03-05T10:00:00+00:00"):
+        env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "HOME": str(tmp_path),
+               "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@x", "PATH": "/usr/bin:/bin"}  # fmt: skip
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.txt").write_text("first")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "add a")
+    (content / "a.txt").write_text("edited later")
+    (content / "b.txt").write_text("second")
+    git("add", ".")
+    git("commit", "-qm", "edit a, add b", when="2025-01-02T00:00:00+00:00")
+    (content / "c.txt").write_text("never committed")
+    dates = first_commit_dates(content)
+    assert dates[str((content / "a.txt").resolve())] == datetime(2024, 3, 5, 10, tzinfo=UTC)
+    assert dates[str((content / "b.txt").resolve())] == datetime(2025, 1, 2, tzinfo=UTC)
+    assert str((content / "c.txt").resolve()) not in dates
+
+
+def test_first_commit_dates_outside_git_is_empty(tmp_path):
+    assert first_commit_dates(tmp_path) == {}
