@@ -5,7 +5,7 @@ build() reads like the pipeline it runs: read -> normalize -> extract -> tag -> 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -39,12 +39,12 @@ class Options:
 class Result:
     """What a build or check found and did."""
 
-    problems: list[Problem]
+    problems: tuple[Problem, ...]
     postings: tuple[Posting, ...] = ()
     skipped: tuple[str, ...] = ()
     pages_written: int = 0
     files_read: int = 0
-    written: bool = field(default=False)
+    written: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -53,19 +53,15 @@ class Result:
 
 def check(content_dir: Path, now: datetime) -> Result:
     """Read and extract every posting without writing anything."""
-    taxonomy, problems = _taxonomy(content_dir)
-    postings, skipped, found, files = collect_postings(content_dir, taxonomy, now)
-    return Result(sort_problems(problems + found), tuple(postings), skipped, 0, files)
+    return _collect(content_dir, now)[1]
 
 
 def build(options: Options) -> Result:
     """Build the site; write it only if there is no error (or --keep-going skips them)."""
-    checked = check(options.content_dir, options.now)
-    fatal = [p for p in checked.errors if p.path.endswith(TAXONOMY_FILE)]
-    if fatal or (checked.errors and not options.keep_going):
+    taxonomy, checked = _collect(options.content_dir, options.now)
+    if checked.errors and (taxonomy is None or not options.keep_going):
         return checked
     check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
-    taxonomy, _ = _taxonomy(options.content_dir)
     published = tuple(p for p in checked.postings if not p.draft)
     site = Site(published, options.now, _with_slash(options.base_url))
     environment = make_environment(options.templates_dir, site)
@@ -73,62 +69,59 @@ def build(options: Options) -> Result:
     pages |= render_feeds(site)
     pages |= render_sitemap(environment, site, pages)
     write_site(pages, options.static_dir, options.output_dir)
-    return Result(
-        checked.problems, published, checked.skipped, len(pages), checked.files_read, True
-    )
+    return replace(checked, postings=published, pages_written=len(pages), written=True)
 
 
-def collect_postings(
-    content_dir: Path, taxonomy: Taxonomy, now: datetime
-) -> tuple[list[Posting], tuple[str, ...], list[Problem], int]:
-    """Read, normalize, extract and tag every posting; newest first, slugs unique."""
+def _collect(content_dir: Path, now: datetime) -> tuple[Taxonomy | None, Result]:
+    """Load the taxonomy (None when it is invalid) and every posting, with all problems."""
+    taxonomy, problems = _taxonomy(content_dir)
     files = posting_files(content_dir)
-    first_seen = first_commit_dates(content_dir)
-    context = Context(
-        taxonomy,
-        now,
-        {
-            _display(f): first_seen[str(f.resolve())]
-            for f in files
-            if str(f.resolve()) in first_seen
-        },
-    )
-    postings, problems, skipped = [], [], []
+    context = Context(taxonomy or build_taxonomy({}), now, _first_seen(content_dir, files))
+    postings, skipped = [], []
     for path in files:
-        found, file_problems = _read_file(path, context)
+        found, file_problems = _read_file(path, content_dir, context)
         postings += found
         problems += file_problems
         if any(p.is_error for p in file_problems):
             skipped.append(_display(path))
     unique = assign_unique_slugs(postings)
     newest_first = sorted(unique, key=lambda p: (-p.date_posted.timestamp(), p.slug))
-    return newest_first, tuple(skipped), problems, len(files)
+    result = Result(tuple(sort_problems(problems)), tuple(newest_first), tuple(skipped))
+    return taxonomy, replace(result, files_read=len(files))
 
 
-def _read_file(path: Path, context: Context) -> tuple[list[Posting], list[Problem]]:
+def _first_seen(content_dir: Path, files: list[Path]) -> dict[str, datetime]:
+    """Map each posting, by the name problems use, to the commit date that added it."""
+    dates = first_commit_dates(content_dir)
+    return {_display(f): dates[str(f.resolve())] for f in files if str(f.resolve()) in dates}
+
+
+def _read_file(
+    path: Path, content_dir: Path, context: Context
+) -> tuple[list[Posting], list[Problem]]:
     source = _display(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         return [], [error(source, f"cannot read the file: {exc.strerror}", "check its permissions")]
     raws, problems = read_posting(source, data)
+    key = path.relative_to(content_dir).as_posix()  # the same wherever the build runs from
     postings = []
     for raw in raws:
         posting, found = extract(raw, context)
-        postings.append(posting)
+        postings.append(replace(posting, key=key))
         problems += found
     return postings, problems
 
 
-def _taxonomy(content_dir: Path) -> tuple[Taxonomy, list[Problem]]:
+def _taxonomy(content_dir: Path) -> tuple[Taxonomy | None, list[Problem]]:
     path = content_dir / TAXONOMY_FILE
     if not path.exists():
         fix = f"add {TAXONOMY_FILE} (copy the one in sreboard's content/) to tag postings"
         return build_taxonomy({}), [warning(_display(path), "no skill taxonomy", fix)]
     taxonomy, problems = load_taxonomy(path)
-    return taxonomy, [
-        Problem(_display(path), p.line, p.severity, p.message, p.fix) for p in problems
-    ]
+    named = [replace(problem, path=_display(path)) for problem in problems]
+    return (None if named else taxonomy), named
 
 
 def _display(path: Path) -> str:

@@ -425,13 +425,13 @@ def _slug(found: Found, raw: RawPosting) -> str:
 
 def assign_unique_slugs(postings: list[Posting]) -> list[Posting]:
     """Give postings that share a slug a suffix from their source, keeping the oldest plain."""
-    ordered = sorted(postings, key=lambda p: (p.date_posted, p.source, p.index))
+    ordered = sorted(postings, key=lambda p: (p.date_posted, p.key, p.index))
     taken: set[str] = set()
     unique = []
     for posting in ordered:
         slug, attempt = posting.slug, 0
         while slug in taken:
-            key = f"{posting.source}#{posting.index}#{attempt}"
+            key = f"{posting.key}#{posting.index}#{attempt}"
             slug = (
                 f"{posting.slug[: SLUG_LENGTH - 7]}-{hashlib.sha256(key.encode()).hexdigest()[:6]}"
             )

@@ -88,6 +88,12 @@ class Posting:
     draft: bool = False
     identifier: str = ""
     index: int = 0  # position within a file that holds several postings
+    key: str = ""  # the file's path inside the content folder: its identity
+
+    @property
+    def path(self) -> str:
+        """The posting page's folder within the site, e.g. 'jobs/sre-acme/'."""
+        return f"jobs/{self.slug}/"
 
     def is_open(self, now: datetime) -> bool:
         """Tell whether applications are still taken at `now`."""

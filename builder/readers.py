@@ -24,7 +24,8 @@ YAML = YAMLHandler()
 HTML_TAG = re.compile(r"<(p|br|div|ul|ol|li|strong|em|b|i|a|h[1-6]|span|table)\b[^>]*>", re.I)
 HTML_PAGE = re.compile(r"\A\s*(<!doctype html|<html\b)", re.I)
 MARKDOWN_HINT = re.compile(r"^(#{1,6} |.*\[[^\]]+\]\([^)]+\)|.*\*\*\S)", re.M)
-JSON_START = re.compile(r"\{\s*(\"|\}|\Z)|\[\s*([\[{\"\d\]-]|\Z)")
+# Text that can only be meant as JSON, so a parse error is reported rather than read as prose.
+JSON_START = re.compile(r"\{\s*(\"|\}|\Z)|\[\s*([\[{\"\]]|\Z)")
 JSONLD_SCRIPT = re.compile(
     r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.I | re.S
 )
@@ -126,7 +127,7 @@ _YAML_FIX = "fix the YAML between the --- lines (quote values that contain ': ' 
 
 def _read_body(source: str, body: str, front_matter: dict[str, Any], line: int) -> Result:
     stripped = body.lstrip()
-    if JSON_START.match(stripped):
+    if stripped.startswith(("{", "[")) and (JSON_START.match(stripped) or _parses(stripped)):
         return _read_json(source, body, front_matter, line)
     if HTML_PAGE.match(body) or JSONLD_SCRIPT.search(body):
         return _read_html_page(source, body, front_matter, line)
@@ -137,6 +138,15 @@ def _read_body(source: str, body: str, front_matter: dict[str, Any], line: int) 
 
 
 _BODY_FIX = "paste the job description below the front matter"
+
+
+def _parses(text: str) -> bool:
+    """Tell whether text is JSON; "[2026] Senior SRE" and "[Remote] SRE" are not."""
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _sniff_body(body: str) -> Format:

@@ -19,7 +19,11 @@ UNKNOWN_CATEGORY = "Other"
 BEFORE = r"(?<![\w+#@])"
 AFTER = r"(?![\w+#]|\.\w)"
 SENTENCE_START = re.compile(r"(?:\A|(?<!\be\.g)(?<!\bi\.e)[.!?]\s+|\n\s*)\Z")
-VERB_AFTER = re.compile(r" [a-z]")  # "Go to", "Chef cooks": a lower-case word follows
+# Words after a sentence-opening "Go" that make it the verb: "Go to", "Go ahead".
+VERB_AFTER = re.compile(
+    r"[ \t]+(to|ahead|through|beyond|back|deep|deeper|further|above|over|out|for|get|see|find|"
+    r"build|make|live|the|a|an|with|where|from|into|on|up)\b"
+)
 
 
 @dataclass(frozen=True)
