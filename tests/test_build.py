@@ -357,3 +357,14 @@ def test_a_malformed_taxonomy_is_an_error_not_a_crash(content, tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "_taxonomy.yml: error: skill #1 needs text name" in done.stderr
     assert "_taxonomy.yml: error: skill #2 needs text name" in done.stderr
+
+
+def test_output_does_not_depend_on_the_working_folder(content, tmp_path):
+    for name in ("a.txt", "b.txt"):  # the same title and company: one slug gets a suffix
+        write(content, name, GOOD)
+    (tmp_path / "elsewhere").mkdir()
+    args = ("build", "--now", "2026-11-23T12:00:00Z", "--base-url", "https://board.example/")
+    here = run_cli(*args, "--content", "content", "--output", "one", cwd=tmp_path)
+    there = run_cli(*args, "--content", "../content", "--output", "two", cwd=tmp_path / "elsewhere")
+    assert here.returncode == there.returncode == 0, here.stderr + there.stderr
+    assert tree(tmp_path / "one") == tree(tmp_path / "elsewhere/two")
