@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import PurePosixPath
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 
 from builder.model import Posting, Site
-from builder.render import absolute
 
 FEED_SIZE = 50
 
@@ -26,7 +26,7 @@ def render_feeds(site: Site) -> dict[PurePosixPath, bytes]:
 
 
 def _feed_generator(site: Site, postings: tuple[Posting, ...]) -> FeedGenerator:
-    url = absolute(site)
+    url = site.absolute_url
     feed = FeedGenerator()
     feed.id(url(""))
     feed.title(site.title)
@@ -39,7 +39,7 @@ def _feed_generator(site: Site, postings: tuple[Posting, ...]) -> FeedGenerator:
     feed.updated(site.now)
     feed.lastBuildDate(site.now)
     for posting in postings:
-        _add_entry(feed, posting, url(f"jobs/{posting.slug}/"))
+        _add_entry(feed, posting, url(posting.path))
     return feed
 
 
@@ -59,7 +59,7 @@ def _add_entry(feed: FeedGenerator, posting: Posting, link: str) -> None:
 
 
 def _json_feed(site: Site, postings: tuple[Posting, ...]) -> bytes:
-    url = absolute(site)
+    url = site.absolute_url
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": site.title,
@@ -67,7 +67,7 @@ def _json_feed(site: Site, postings: tuple[Posting, ...]) -> bytes:
         "home_page_url": url(""),
         "feed_url": url("feed.json"),
         "language": "en",
-        "items": [_json_item(posting, url(f"jobs/{posting.slug}/")) for posting in postings],
+        "items": [_json_item(posting, url(posting.path)) for posting in postings],
     }
     return (json.dumps(feed, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
@@ -88,7 +88,7 @@ def _json_item(posting: Posting, link: str) -> dict[str, Any]:
             "regions": [region.name for region in posting.regions],
             "remote": posting.remote,
             "employment_type": posting.employment_type,
-            "salary": salary.__dict__ if salary else None,
+            "salary": asdict(salary) if salary else None,
             "valid_through": posting.valid_through.isoformat() if posting.valid_through else None,
             "apply_url": posting.apply_url,
         },

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 Format = Literal["markdown", "text", "html", "jsonld"]
 
@@ -129,6 +130,14 @@ class Site:
     base_url: str
     title: str = "SRE Board"
     description: str = "A curated board of remote Site Reliability Engineering jobs."
+
+    def url(self, path: str) -> str:
+        """Link to a page by its root-relative URL, which works under a sub-path base URL."""
+        return urlsplit(self.base_url).path.rstrip("/") + "/" + path.lstrip("/")
+
+    def absolute_url(self, path: str) -> str:
+        """The full URL of a page, for canonical links, feeds and the sitemap."""
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
 
     @property
     def open_postings(self) -> tuple[Posting, ...]:

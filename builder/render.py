@@ -7,12 +7,11 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from builder.model import EMPLOYMENT_TYPES, Posting, Site, Tag
-from builder.taxonomy import Taxonomy
+from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy
 
 Pages = dict[PurePosixPath, bytes]
 
@@ -27,21 +26,10 @@ def make_environment(templates_dir: Path, site: Site) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(site=site, url=site_url_maker(site.base_url), abs_url=absolute(site))
+    env.globals.update(site=site, url=site.url, abs_url=site.absolute_url)
     env.globals["employment_types"] = EMPLOYMENT_TYPES
     env.filters.update(day=_day, iso=_iso, ago=_ago_maker(site.now))
     return env
-
-
-def site_url_maker(base_url: str) -> Callable[[str], str]:
-    """Make url(path): a root-relative link that works when the site lives under a sub-path."""
-    prefix = urlsplit(base_url).path.rstrip("/") + "/"
-    return lambda path: prefix + path.lstrip("/")
-
-
-def absolute(site: Site) -> Callable[[str], str]:
-    """Make abs_url(path): the full URL, for canonical links, feeds and the sitemap."""
-    return lambda path: site.base_url.rstrip("/") + "/" + path.lstrip("/")
 
 
 def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
@@ -58,7 +46,7 @@ def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
     page("archive/", "archive.html", postings=site.closed_postings)
     for posting in site.postings:
         jsonld = job_posting_jsonld(posting, site) if posting.is_open(site.now) else None
-        page(f"jobs/{posting.slug}/", "posting.html", posting=posting, jsonld=jsonld)
+        page(posting.path, "posting.html", posting=posting, jsonld=jsonld)
     by_tag = site.by_tag()
     page("tags/", "tags.html", groups=tag_groups(by_tag, taxonomy))
     for tag, postings in by_tag.items():
@@ -76,7 +64,7 @@ def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
 
 def tag_groups(by_tag: dict[Tag, tuple[Posting, ...]], taxonomy: Taxonomy) -> list[tuple]:
     """Group tags with their counts under the taxonomy's categories, in its order."""
-    order = [*taxonomy.categories, "Other"]
+    order = [*taxonomy.categories, UNKNOWN_CATEGORY]
     groups: dict[str, list[tuple[Tag, int]]] = {category: [] for category in order}
     for tag, postings in sorted(by_tag.items(), key=lambda item: item[0].name.lower()):
         groups.setdefault(tag.category, []).append((tag, len(postings)))
@@ -97,7 +85,7 @@ def job_posting_jsonld(posting: Posting, site: Site) -> str:
             "name": posting.company,
             "value": posting.identifier or posting.slug,
         },
-        "url": absolute(site)(f"jobs/{posting.slug}/"),
+        "url": site.absolute_url(posting.path),
         "directApply": False,
     }
     if posting.valid_through:
@@ -162,7 +150,7 @@ def _ago_maker(now: datetime) -> Callable[[datetime], str]:
 
 def render_sitemap(env: Environment, site: Site, pages: Pages) -> Pages:
     """List every public page with its last change, and point robots.txt at the list."""
-    posted = {f"jobs/{p.slug}/": p.date_posted for p in site.postings}
+    posted = {p.path: p.date_posted for p in site.postings}
     latest = max(posted.values(), default=site.now)
     entries = []
     for path in sorted(pages, key=str):

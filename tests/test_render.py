@@ -10,7 +10,7 @@ import lxml.html
 from conftest import NOW, ROOT
 
 from builder.model import Posting, Region, Salary, Site
-from builder.render import job_posting_jsonld, make_environment, render_pages, site_url_maker
+from builder.render import job_posting_jsonld, make_environment, render_pages
 from builder.taxonomy import build_taxonomy
 
 
@@ -29,7 +29,7 @@ def make_posting(**overrides) -> Posting:
 
 
 def test_links_work_under_a_sub_path():
-    url = site_url_maker("https://example.github.io/board/")
+    url = Site((), NOW, "https://example.github.io/board/").url
     assert url("") == "/board/"
     assert url("jobs/x/") == "/board/jobs/x/"
     assert url("/static/style.css") == "/board/static/style.css"
