@@ -16,6 +16,10 @@ from builder.output import UnsafeOutput
 from builder.problems import summarize
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
+NOTHING_WRITTEN = (
+    "Nothing written; the previous site is untouched. Fix the errors above, "
+    "or pass --keep-going to skip the postings that have them."
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,15 +30,24 @@ def main(argv: list[str] | None = None) -> int:
     if not args.content.is_dir():
         parser.error(f"--content {args.content}: no such folder")
     if args.command == "check":
-        return _report(builder.check(args.content, now), now, "checked")
+        result = builder.check(args.content, now)
+        _print_problems(result, now)
+        return 1 if result.errors else 0
     options = builder.Options(args.content, args.output, args.base_url, now, args.keep_going)
     started = time.perf_counter()
     try:
         result = builder.build(options)
     except UnsafeOutput as exc:
         parser.error(str(exc))
+    _print_problems(result, now)
+    if not result.written:
+        print(NOTHING_WRITTEN, file=sys.stderr)
+        return 1
+    for source in result.skipped:
+        print(f"{source}: skipped because of the errors above", file=sys.stderr)
     elapsed = time.perf_counter() - started
-    return _report(result, now, f"built in {elapsed:.2f} s", args.output)
+    print(f"Built in {elapsed:.2f} s: {result.pages_written} files written to {args.output}/")
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,32 +82,17 @@ def _now(parser: argparse.ArgumentParser, value: str | None) -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _report(result: builder.Result, now: datetime, done: str, output: Path | None = None) -> int:
+def _print_problems(result: builder.Result, now: datetime) -> None:
+    """Print every problem, then one line of counts."""
     for problem in result.problems:
         print(problem, file=sys.stderr)
-    for source in result.skipped:
-        print(f"{source}: skipped", file=sys.stderr)
     open_count = sum(p.is_open(now) for p in result.postings)
-    counts = (
+    print(
         f"{result.files_read} files read: {len(result.postings)} postings "
-        f"({open_count} open, {len(result.postings) - open_count} closed), "
-        f"{len(result.skipped)} files skipped; {summarize(result.problems)}"
+        f"({open_count} open, {len(result.postings) - open_count} closed); "
+        f"{summarize(result.problems)}",
+        file=sys.stderr,
     )
-    print(counts, file=sys.stderr)
-    if result.errors and output is None:
-        return 1
-    if result.errors and not result.written:
-        print(
-            "Nothing written; the previous site is untouched. Fix the errors above, "
-            "or pass --keep-going to skip those postings.",
-            file=sys.stderr,
-        )
-        return 1
-    if output is not None:
-        print(f"{done}: {result.pages_written} files written to {output}/")
-    else:
-        print(done)
-    return 0
 
 
 if __name__ == "__main__":

@@ -58,10 +58,10 @@ def check(content_dir: Path, now: datetime) -> Result:
 
 def build(options: Options) -> Result:
     """Build the site; write it only if there is no error (or --keep-going skips them)."""
+    check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
     taxonomy, checked = _collect(options.content_dir, options.now)
     if checked.errors and (taxonomy is None or not options.keep_going):
         return checked
-    check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
     published = tuple(p for p in checked.postings if not p.draft)
     site = Site(published, options.now, _with_slash(options.base_url))
     environment = make_environment(options.templates_dir, site)

@@ -48,14 +48,14 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
     """Build a Posting from what the format offers, overlaid with the curator's front matter."""
     found, description_html = FORMAT_RULES[raw.format](raw)
     found.update(_curated(raw.front_matter))
-    problems: list[Problem] = []
-    note = _Reporter(raw.source, problems)
+    note = _Reporter(raw)
+    company = _company(found, note)
     posting = Posting(
         source=raw.source,
-        slug=_slug(found, raw),
+        slug=_slug(found),
         title=_title(found, description_html, note),
-        company=_company(found, note),
-        company_slug="",
+        company=company,
+        company_slug=slugify(company, max_length=SLUG_LENGTH) or "company",
         date_posted=_date_posted(found, raw.source, context, note),
         description_html=description_html,
         summary=summarize_text(html_to_text(description_html)),
@@ -71,21 +71,26 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         identifier=_clean(found.get("identifier")),
         index=raw.index,
     )
-    posting = replace(posting, company_slug=slugify(posting.company)[:SLUG_LENGTH] or "company")
-    return posting, problems
+    return posting, note.problems
 
 
-@dataclass(frozen=True)
 class _Reporter:
-    source: str
-    problems: list[Problem]
+    """Collect one posting's warnings, each on the front matter line it concerns."""
+
+    def __init__(self, raw: RawPosting) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+        # A JSON list of postings shares one file: say which posting a warning is about.
+        self.prefix = f"posting {raw.index + 1} of {raw.count}: " if raw.count > 1 else ""
 
     def missing(self, what: str, key: str, fallback: str = "") -> None:
         message = f"no {what} found" + (f"; using {fallback}" if fallback else "")
-        self.problems.append(warning(self.source, message, f"add `{key}:` in front matter"))
+        self.warn(message, f"add `{key}:` in front matter")
 
-    def warn(self, message: str, fix: str) -> None:
-        self.problems.append(warning(self.source, message, fix))
+    def warn(self, message: str, fix: str, *keys: str) -> None:
+        lines = [self.raw.front_matter_lines[k] for k in keys if k in self.raw.front_matter_lines]
+        line = lines[0] if lines else None
+        self.problems.append(warning(self.raw.source, self.prefix + message, fix, line))
 
 
 # --- what each format offers ------------------------------------------------------------
@@ -304,7 +309,8 @@ def _valid_through(found: Found, note: _Reporter) -> datetime | None:
         return None
     moment = fields.parse_date(found["valid_through"], end_of_day=True)
     if moment is None:
-        note.warn(f"expiry {found['valid_through']!r} is not a date", "write it as YYYY-MM-DD")
+        what = f"expiry {found['valid_through']!r} is not a date"
+        note.warn(what, "write it as YYYY-MM-DD", "expires", "valid_through")
     return moment
 
 
@@ -321,7 +327,7 @@ def _date_posted(found: Found, source: str, context: Context, note: _Reporter) -
         posted = fields.parse_date(found["date"])
         if posted:
             return posted
-        note.warn(f"date {found['date']!r} is not a date", "write it as YYYY-MM-DD")
+        note.warn(f"date {found['date']!r} is not a date", "write it as YYYY-MM-DD", "date")
     fallback = context.first_seen.get(source)
     label = "the date of the commit that added the file" if fallback else "the build date"
     note.missing("date", "date", label)
@@ -359,7 +365,7 @@ def _salary(found: Found, note: _Reporter) -> Salary | None:
         return None
     salary = fields.parse_salary(found["salary"])
     if not salary:
-        note.warn(f"salary {found['salary']!r} has no amount and currency", _SALARY_FIX)
+        note.warn(f"salary {found['salary']!r} has no amount and currency", _SALARY_FIX, "salary")
     return salary
 
 
@@ -371,7 +377,8 @@ def _apply_url(found: Found, note: _Reporter) -> str | None:
     if url and SAFE_URL.match(url):
         return url
     if url:
-        note.warn(f"apply URL {url!r} is not http(s) or mailto; left out", "fix `apply_url:`")
+        what = f"apply URL {url!r} is not http(s) or mailto; left out"
+        note.warn(what, "fix `apply_url:`", "apply_url")
     else:
         note.missing("apply URL", "apply_url")
     return None
@@ -386,7 +393,7 @@ def _tags(
         tag = taxonomy.resolve(name)
         if not tag:
             tag = taxonomy.unknown(name)
-            note.warn(f"tag {name!r} is not in the taxonomy", _TAG_FIX)
+            note.warn(f"tag {name!r} is not in the taxonomy", _TAG_FIX, "tags")
         tags.append(tag)
     return tuple(dict.fromkeys(tags))
 
@@ -415,11 +422,13 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def _slug(found: Found, raw: RawPosting) -> str:
-    if found.get("slug"):
-        return slugify(str(found["slug"]))[:SLUG_LENGTH] or "posting"
-    title, company = _clean(found.get("title")), _clean(found.get("company"))
-    text = title if slugify(company) in slugify(title) else f"{title} {company}"
+def _slug(found: Found) -> str:
+    """Slug the curator's `slug`, else title and company (once, if the title names it)."""
+    text = _clean(found.get("slug"))
+    if not text:
+        title, company = _clean(found.get("title")), _clean(found.get("company"))
+        named = f"-{slugify(company)}-" in f"-{slugify(title)}-"
+        text = title if named else f"{title} {company}"
     return slugify(text, max_length=SLUG_LENGTH, word_boundary=True) or "posting"
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
+K = TypeVar("K")
 Format = Literal["markdown", "text", "html", "jsonld"]
 
 
@@ -23,6 +24,8 @@ class RawPosting:
     body_line: int = 1  # line of the file where the body starts, for problem reports
     jsonld: Mapping[str, Any] | None = None
     index: int = 0  # position of this posting within a file that holds several
+    count: int = 1  # how many postings the file holds
+    front_matter_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -155,21 +158,22 @@ class Site:
         for posting in self.postings:
             for tag in posting.tags:
                 first_by_slug.setdefault(tag.slug, tag)
-        return _group(self.postings, lambda p: [first_by_slug[t.slug] for t in p.tags], self.now)
+        groups = _group(self.postings, lambda p: [first_by_slug[t.slug] for t in p.tags])
+        return {tag: self._open_first(groups[tag]) for tag in sorted(groups, key=lambda t: t.slug)}
 
     def by_company(self) -> dict[str, tuple[Posting, ...]]:
         """Map each company slug to its postings, open ones first."""
-        return _group(self.postings, lambda p: (p.company_slug,), self.now)
+        groups = _group(self.postings, lambda p: [p.company_slug])
+        return {slug: self._open_first(groups[slug]) for slug in sorted(groups)}
+
+    def _open_first(self, postings: list[Posting]) -> tuple[Posting, ...]:
+        return tuple(sorted(postings, key=lambda p: not p.is_open(self.now)))
 
 
-def _group(postings: tuple[Posting, ...], keys: Any, now: datetime) -> dict:
-    groups: dict = {}
+def _group(postings: tuple[Posting, ...], keys: Callable[[Posting], list[K]]) -> dict[K, list]:
+    """Collect postings under each key they have, keeping their order."""
+    groups: dict[K, list[Posting]] = {}
     for posting in postings:
         for key in keys(posting):
             groups.setdefault(key, []).append(posting)
-    ordered = sorted(groups.items(), key=lambda item: str(getattr(item[0], "slug", item[0])))
-    return {key: _open_first(items, now) for key, items in ordered}
-
-
-def _open_first(postings: list[Posting], now: datetime) -> tuple[Posting, ...]:
-    return tuple(sorted(postings, key=lambda p: not p.is_open(now)))
+    return groups

@@ -23,8 +23,10 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-ESCAPED_TAG = re.compile(r"&lt;/?(p|br|div|ul|ol|li|strong|em|b|i|u|a|h[1-6]|span)\b", re.I)
-REAL_TAG = re.compile(r"<(p|br|div|ul|ol|li|strong|em|b|i|u|a|h[1-6]|span)\b", re.I)
+# The tags that show a fragment is HTML, written or escaped once more.
+COMMON_TAGS = r"(p|br|div|ul|ol|li|strong|em|b|i|u|a|h[1-6]|span|table)\b"
+REAL_TAG = re.compile(rf"</?{COMMON_TAGS}", re.I)
+ESCAPED_TAG = re.compile(rf"&lt;/?{COMMON_TAGS}", re.I)
 HEADING = re.compile(r"<(/?)h1\b", re.I)
 BREAKS_BETWEEN_BLOCKS = re.compile(
     r"(</(?:p|ul|ol|h\d|blockquote|pre|table)>|<(?:ul|ol)>)\s*(?:<br\s*/?>\s*)+", re.I

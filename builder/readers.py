@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,12 +17,11 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from builder.model import Format, RawPosting
-from builder.normalize import repair_text, repair_values
+from builder.normalize import REAL_TAG, repair_text, repair_values
 from builder.problems import Problem, error
 
 MAX_BYTES = 1024 * 1024
 YAML = YAMLHandler()
-HTML_TAG = re.compile(r"<(p|br|div|ul|ol|li|strong|em|b|i|a|h[1-6]|span|table)\b[^>]*>", re.I)
 HTML_PAGE = re.compile(r"\A\s*(<!doctype html|<html\b)", re.I)
 MARKDOWN_HINT = re.compile(r"^(#{1,6} |.*\[[^\]]+\]\([^)]+\)|.*\*\*\S)", re.M)
 # Text that can only be meant as JSON, so a parse error is reported rather than read as prose.
@@ -30,7 +30,7 @@ JSONLD_SCRIPT = re.compile(
     r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.I | re.S
 )
 
-Result = tuple[list[RawPosting], list[Problem]]
+ReadResult = tuple[list[RawPosting], list[Problem]]
 
 
 def is_posting_file(path: Path, content_dir: Path) -> bool:
@@ -44,11 +44,15 @@ def posting_files(content_dir: Path) -> list[Path]:
     return sorted(p for p in content_dir.rglob("*") if is_posting_file(p, content_dir))
 
 
-def read_posting(source: str, data: bytes) -> Result:
+def read_posting(source: str, data: bytes) -> ReadResult:
     """Turn one file's bytes into the postings it holds, or the problems that stop it."""
     if problem := _unreadable(source, data):
         return [], [problem]
-    text = repair_text(decode(data))
+    postings, problems = _read_text(source, repair_text(decode(data)))
+    return [replace(raw, count=len(postings)) for raw in postings], problems
+
+
+def _read_text(source: str, text: str) -> ReadResult:
     if not YAML.detect(text):
         return _read_body(source, text, {}, 1)
     try:
@@ -60,7 +64,19 @@ def read_posting(source: str, data: bytes) -> Result:
     if problems:
         return [], problems
     body_line = text[: len(text) - len(body)].count("\n") + 1
-    return _read_body(source, body, front_matter, body_line)
+    postings, problems = _read_body(source, body, front_matter, body_line)
+    lines = MappingProxyType(_key_lines(block, block_line))
+    return [replace(raw, front_matter_lines=lines) for raw in postings], problems
+
+
+def _key_lines(block: str, block_line: int) -> dict[str, int]:
+    """Map each top-level front matter key to its line in the file, for problem reports."""
+    lines = {}
+    for number, text in enumerate(block.split("\n")):
+        key = re.match(r"([A-Za-z_][\w-]*)\s*:", text)
+        if key:
+            lines.setdefault(key.group(1), block_line + number)
+    return lines
 
 
 def _unreadable(source: str, data: bytes) -> Problem | None:
@@ -125,7 +141,7 @@ def _is_date(year: int, month: int, day: int) -> bool:
 _YAML_FIX = "fix the YAML between the --- lines (quote values that contain ': ' or start with '[')"
 
 
-def _read_body(source: str, body: str, front_matter: dict[str, Any], line: int) -> Result:
+def _read_body(source: str, body: str, front_matter: dict[str, Any], line: int) -> ReadResult:
     stripped = body.lstrip()
     if stripped.startswith(("{", "[")) and (JSON_START.match(stripped) or _parses(stripped)):
         return _read_json(source, body, front_matter, line)
@@ -150,14 +166,14 @@ def _parses(text: str) -> bool:
 
 
 def _sniff_body(body: str) -> Format:
-    if len(HTML_TAG.findall(body)) >= 2:
+    if len(REAL_TAG.findall(body)) >= 2:
         return "html"
     if MARKDOWN_HINT.search(body):
         return "markdown"
     return "text"
 
 
-def _read_json(source: str, body: str, front_matter: dict[str, Any], line: int) -> Result:
+def _read_json(source: str, body: str, front_matter: dict[str, Any], line: int) -> ReadResult:
     try:
         document = json.loads(body)
     except json.JSONDecodeError as exc:
@@ -171,7 +187,7 @@ def _read_json(source: str, body: str, front_matter: dict[str, Any], line: int) 
 _JSON_FIX = "fix the JSON, or save the posting as text or Markdown"
 
 
-def _read_html_page(source: str, body: str, front_matter: dict[str, Any], line: int) -> Result:
+def _read_html_page(source: str, body: str, front_matter: dict[str, Any], line: int) -> ReadResult:
     blocks = _ScriptCollector.collect(body)
     documents = []
     for block in blocks:
@@ -215,7 +231,7 @@ class _ScriptCollector(HTMLParser):
 
 def _postings_from_jsonld(
     source: str, document: Any, front_matter: dict[str, Any], line: int, in_page: bool = False
-) -> Result:
+) -> ReadResult:
     try:
         found = list(_job_postings(document))
     except RecursionError:
@@ -248,22 +264,20 @@ def _job_postings(node: Any) -> Iterator[dict[str, Any]]:
 
 def first_commit_dates(content_dir: Path) -> dict[str, datetime]:
     """Map each file under content_dir to the date of the commit that added it, when in git."""
-    command = ["git", "log", "--diff-filter=A", "--format=@%cI", "--name-only", "--", "."]
     try:
-        result = subprocess.run(
-            command, cwd=content_dir, capture_output=True, text=True, check=True, timeout=60
-        )
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=content_dir,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout.strip()
+        log = _git(content_dir, "log", "--diff-filter=A", "--format=@%cI", "--name-only", "--", ".")
+        top = _git(content_dir, "rev-parse", "--show-toplevel").strip()
     except (OSError, subprocess.SubprocessError):
         return {}
-    return _parse_git_log(result.stdout, Path(top))
+    return _parse_git_log(log, Path(top))
+
+
+def _git(folder: Path, *args: str) -> str:
+    command = ["git", *args]
+    done = subprocess.run(
+        command, cwd=folder, capture_output=True, text=True, check=True, timeout=60
+    )
+    return done.stdout
 
 
 def _parse_git_log(log: str, top: Path) -> dict[str, datetime]:

@@ -101,7 +101,7 @@ def test_keep_going_skips_invalid_postings_and_names_them(content, tmp_path):
     write(content, "bad.txt", '{"@type": "Organization"}')
     done = cli_build(content, tmp_path / "site", "--keep-going")
     assert done.returncode == 0
-    assert f"{content}/bad.txt: skipped" in done.stderr
+    assert f"{content}/bad.txt: skipped because of the errors above" in done.stderr
     assert (tmp_path / "site/jobs/platform-sre-acme/index.html").is_file()
 
 

@@ -126,3 +126,14 @@ def test_flags_written_as_text():
     assert posting("---\ndraft: 'false'\nremote: 'no'\n---\nBody\n").draft is False
     assert posting("---\nremote: 'no'\n---\nBody\n").remote is False
     assert posting("---\ndraft: 'yes'\n---\nBody\n").draft is True
+
+
+def test_warnings_about_front_matter_values_name_their_line():
+    raw, _ = read_posting(
+        "content/p.txt",
+        b"---\ntitle: SRE\nsalary: lots\nexpires: someday\ntags: [k8s, Widgetry]\n---\nBody\n",
+    )
+    _, problems = extract(raw[0], CONTEXT)
+    lines = {p.message.split(" ")[0]: p.line for p in problems if p.line}
+    assert lines == {"salary": 3, "expiry": 4, "tag": 5}
+    assert str(next(p for p in problems if p.line == 3)).startswith("content/p.txt:3: warning:")
