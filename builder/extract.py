@@ -1,10 +1,10 @@
-"""Extract a Posting from a RawPosting: one rule set per format, then the curator's front matter."""
+"""Extract a Posting: what the format offers, then the curator's front matter, then fallbacks."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -12,27 +12,14 @@ from typing import Any
 from slugify import slugify
 
 from builder import fields
+from builder.formats import FORMAT_RULES, Found, present, smart_title
 from builder.model import Posting, RawPosting, Region, Salary, Tag
-from builder.normalize import (
-    REAL_TAG,
-    body_to_html,
-    html_to_text,
-    summarize_text,
-    unescape_if_escaped,
-)
+from builder.normalize import html_to_text, summarize_text
 from builder.problems import Problem, warning
 from builder.taxonomy import Taxonomy
 
-Found = dict[str, Any]
 SAFE_URL = re.compile(r"(https?://|mailto:)\S+\Z", re.IGNORECASE)
 SLUG_LENGTH = 80
-FILE_NAME_LINE = re.compile(r"\S.*\.(txt|pdf|docx?|rtf|html?|md)\s*\Z|\A\S*[-_]\S*[-_]\S*\Z", re.I)
-TITLE_COMPANY = re.compile(r"\s(?:-|–|—|@|at)\s+([^-–—@]{2,40})\Z")
-LOCATION_LABEL = re.compile(r"^\s*location\s*:\s*(.+)$", re.IGNORECASE)
-APPLY_LINK = re.compile(r"\[[^\]]*apply[^\]]*\]\(([^)\s]+)\)", re.IGNORECASE)
-URL = re.compile(r"https?://[^\s<>()\"']+")
-ACRONYMS = {"sre", "aws", "gcp", "api", "sql", "ci", "cd", "devops", "it", "ui", "qa", "saas"}
-SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"}
 
 
 @dataclass(frozen=True)
@@ -93,173 +80,6 @@ class _Reporter:
         self.problems.append(warning(self.raw.source, self.prefix + message, fix, line))
 
 
-# --- what each format offers ------------------------------------------------------------
-
-
-def _from_jsonld(raw: RawPosting) -> tuple[Found, str]:
-    job = raw.jsonld or {}
-    org = job.get("hiringOrganization")
-    description = unescape_if_escaped(str(job.get("description") or ""))
-    body_format = "html" if REAL_TAG.search(description) else "text"
-    found = {
-        "title": job.get("title"),
-        "company": org.get("name") if isinstance(org, dict) else org,
-        "date": job.get("datePosted"),
-        "valid_through": job.get("validThrough"),
-        "employment_type": job.get("employmentType"),
-        "salary": fields.salary_from_jsonld(job.get("baseSalary")),
-        "location": _jsonld_place(job.get("jobLocation")),
-        "regions": _jsonld_regions(job.get("applicantLocationRequirements")),
-        "remote": job.get("jobLocationType") == "TELECOMMUTE" or None,
-        "apply_url": job.get("url"),
-        "identifier": _jsonld_identifier(job.get("identifier")),
-    }
-    return _present(found), body_to_html(description, body_format)
-
-
-def _jsonld_place(location: Any) -> str | None:
-    place = location[0] if isinstance(location, list) and location else location
-    address = place.get("address") if isinstance(place, dict) else None
-    if not isinstance(address, dict):
-        return None
-    keys = ("addressLocality", "addressRegion", "addressCountry")
-    parts = [str(address[k]) for k in keys if address.get(k)]
-    return ", ".join(dict.fromkeys(parts)) or None
-
-
-def _jsonld_regions(requirements: Any) -> list[str] | None:
-    items = requirements if isinstance(requirements, list) else [requirements]
-    names = [item.get("name") if isinstance(item, dict) else item for item in items]
-    return [str(name) for name in names if name] or None
-
-
-def _jsonld_identifier(identifier: Any) -> str | None:
-    return identifier.get("value") if isinstance(identifier, dict) else identifier
-
-
-def _from_markdown(raw: RawPosting) -> tuple[Found, str]:
-    lines = raw.body.splitlines()
-    found: Found = {}
-    used = set()
-    for number, line in enumerate(lines):  # the header block: title, company, badges
-        heading = re.match(r"^(#{1,6})\s+(.*?)\s*$", line)
-        if heading and _markdown_heading(found, len(heading.group(1)), heading.group(2)):
-            used.add(number)
-        elif line.strip():
-            break
-    for number, line in enumerate(lines):  # "CLICK TO [APPLY](url)" trailers
-        if APPLY_LINK.search(line):
-            found.setdefault("apply_url", APPLY_LINK.search(line).group(1))
-            used.add(number)
-    body = "\n".join(line for number, line in enumerate(lines) if number not in used)
-    return found, body_to_html(body, "markdown")
-
-
-def _markdown_heading(found: Found, level: int, text: str) -> bool:
-    """Take a header line for the field it holds; tell whether it was taken."""
-    if level == 1 and "title" not in found:
-        found["title"], url = _markdown_link(text)
-        if url:
-            found["apply_url"] = url
-        return True
-    if level in (2, 3) and "title" in found and "company" not in found and len(text) < 80:
-        found["company"] = _markdown_link(text)[0]
-        return True
-    if level >= 4 and "`" in text and "title" in found:
-        found.update(_badges(re.findall(r"`([^`]+)`", text)))
-        return True
-    return False
-
-
-def _markdown_link(text: str) -> tuple[str, str | None]:
-    match = re.search(r"\[([^\]]+)\]\(([^)\s]+)\)", text)
-    if not match:
-        return text.strip(), None
-    return match.group(1).strip(), match.group(2)
-
-
-def _badges(badges: list[str]) -> Found:
-    found: Found = {}
-    for badge in badges:
-        text = re.sub(r"[^\w\s$€£¥₹,.~()/+:–—-]", "", badge).strip()  # drop emoji
-        if fields.parse_salary(text):
-            found["salary"] = text
-        elif fields.is_remote_text(text) or fields.regions_in(text):
-            found["location"] = text
-        elif fields.parse_employment_type(text) not in (None, "OTHER"):
-            found["employment_type"] = text
-    return found
-
-
-def _from_text(raw: RawPosting) -> tuple[Found, str]:
-    lines = raw.body.splitlines()
-    found: Found = {}
-    content = [n for n, line in enumerate(lines) if line.strip()]
-    used = set()
-    if content and FILE_NAME_LINE.search(lines[content[0]].strip()):
-        used.add(content.pop(0))  # a scraper's file name, not the title
-    if content and _looks_like_title(lines[content[0]]):
-        used.add(content[0])
-        found["title"] = _smart_title(lines[content[0]].strip())
-        company = TITLE_COMPANY.search(found["title"])
-        # "Title - Heroku" names the company only if the ad names it again: "- Lyon" may not.
-        rest = "\n".join(lines[content[0] + 1 :]).lower()
-        if company and company.group(1).strip().lower() in rest:
-            found["company"] = company.group(1).strip()
-    for number, line in enumerate(lines):
-        label = LOCATION_LABEL.match(line)
-        if label and "location" not in found:
-            found["location"] = label.group(1).strip()
-            used.add(number)
-        elif re.search(r"\bapply\b", line, re.I) and URL.search(line):
-            found.setdefault("apply_url", URL.search(line).group(0).rstrip(".,;"))
-    body = "\n".join(line for n, line in enumerate(lines) if n not in used)
-    return found, body_to_html(body, "text")
-
-
-def _looks_like_title(line: str) -> bool:
-    text = line.strip()
-    return 3 <= len(text) <= 120 and len(text.split()) <= 16 and not text.endswith((".", ":", ";"))
-
-
-def _smart_title(text: str) -> str:
-    """Title-case a title written all in lower case, keeping acronyms such as SRE."""
-    if text != text.lower():
-        return text
-
-    def word(match: re.Match[str]) -> str:
-        value = match.group(0)
-        if value in ACRONYMS:
-            return value.upper()
-        return value if value in SMALL_WORDS and match.start() else value.capitalize()
-
-    return re.sub(r"[a-z][a-z']*", word, text)
-
-
-def _from_html(raw: RawPosting) -> tuple[Found, str]:
-    found: Found = {}
-    body = raw.body
-    heading = re.search(r"<h1\b[^>]*>(.*?)</h1>", body, re.I | re.S)
-    if heading:
-        found["title"] = html_to_text(heading.group(1))
-        body = body.replace(heading.group(0), "", 1)
-    apply = re.search(
-        r"apply[^<]{0,40}<a\s[^>]*href\s*=\s*[\"']([^\"']+)[\"'][^>]*>.*?</a>", body, re.I | re.S
-    )
-    if apply:
-        found["apply_url"] = apply.group(1)
-        body = body[: apply.start()] + body[apply.end() :]
-    return found, body_to_html(body, "html")
-
-
-FORMAT_RULES: dict[str, Callable[[RawPosting], tuple[Found, str]]] = {
-    "jsonld": _from_jsonld,
-    "markdown": _from_markdown,
-    "text": _from_text,
-    "html": _from_html,
-}
-
-
 # --- the curator's front matter ---------------------------------------------------------
 
 CURATED_KEYS = (
@@ -275,11 +95,7 @@ def _curated(front_matter: Mapping[str, Any]) -> Found:
         curated["company"] = front_matter["summary"]
     if "expires" in curated:
         curated["valid_through"] = curated.pop("expires")
-    return _present(curated)
-
-
-def _present(found: Found) -> Found:
-    return {key: value for key, value in found.items() if value not in (None, "", [])}
+    return present(curated)
 
 
 # --- one function per field, each with its fallback -------------------------------------
@@ -317,7 +133,7 @@ def _valid_through(found: Found, note: _Reporter) -> datetime | None:
 def _company(found: Found, note: _Reporter) -> str:
     company = _clean(found.get("company"))
     if company:
-        return _smart_title(company)
+        return smart_title(company)
     note.missing("company", "company", '"Unknown company"')
     return "Unknown company"
 
