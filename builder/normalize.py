@@ -32,6 +32,8 @@ BREAKS_BETWEEN_BLOCKS = re.compile(
     r"(</(?:p|ul|ol|h\d|blockquote|pre|table)>|<(?:ul|ol)>)\s*(?:<br\s*/?>\s*)+", re.I
 )
 BREAKS_AT_EDGES = re.compile(r"\A(?:\s*<br\s*/?>)+|(?:<br\s*/?>\s*)+\Z", re.I)
+DOUBLE_BREAK = re.compile(r"(?:<br\s*/?>\s*){2,}", re.I)
+BLOCK_START = re.compile(r"<(ul|ol|h[2-6]|table|blockquote|pre|dl|hr)\b", re.I)
 BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.*)$")
 
 
@@ -66,16 +68,29 @@ def unescape_if_escaped(fragment: str) -> str:
 
 def sanitize_html(fragment: str) -> str:
     """Keep a safe subset of HTML: no scripts, styles, frames, handlers or unsafe URLs."""
-    demoted = HEADING.sub(r"<\1h2", fragment)  # the page title is the only h1
-    clean = nh3.clean(
-        demoted,
+    clean = _nh3(HEADING.sub(r"<\1h2", fragment))  # the page title is the only h1
+    clean = BREAKS_BETWEEN_BLOCKS.sub(r"\1", clean)
+    clean = BREAKS_AT_EDGES.sub("", clean).strip()
+    return _paragraphs_from_breaks(clean) if "<p>" not in clean else clean
+
+
+def _paragraphs_from_breaks(fragment: str) -> str:
+    """Turn `text<br><br>text` (how job boards often write paragraphs) into <p> elements."""
+    chunks = [chunk.strip() for chunk in DOUBLE_BREAK.split(fragment)]
+    if len(chunks) < 2:
+        return fragment
+    blocks = [c if BLOCK_START.match(c) else f"<p>{c}</p>" for c in chunks if c]
+    return _nh3("\n".join(blocks))
+
+
+def _nh3(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer ugc",
     )
-    clean = BREAKS_BETWEEN_BLOCKS.sub(r"\1", clean)
-    return BREAKS_AT_EDGES.sub("", clean).strip()
 
 
 def markdown_to_html(text: str) -> str:

@@ -354,3 +354,10 @@ def test_summarize_text_respects_the_default_limit():
 def test_summarize_text_keeps_text_exactly_at_the_limit():
     text = "x" * 10 + " " + "y" * 9
     assert summarize_text(text, 20) == text
+
+
+def test_double_breaks_become_paragraphs_when_there_are_none():
+    html = sanitize_html("Who we are<br><br>We run <b>Kafka</b><br /><br/><ul><li>x</li></ul>")
+    assert html == "<p>Who we are</p>\n<p>We run <b>Kafka</b></p>\n<ul><li>x</li></ul>"
+    kept = "<p>One</p>Two<br><br>Three"
+    assert sanitize_html(kept) == kept  # real paragraphs exist: the author's layout stays

@@ -100,6 +100,9 @@ def test_003_is_open_before_valid_through(tmp_path):
     assert job["validThrough"].startswith("2021-10-06")
     assert job["employmentType"] == "FULL_TIME"
     assert job["jobLocationType"] == "TELECOMMUTE"
+    # The curator's front matter corrects the JSON-LD's contradictory "United States".
+    names = [place["name"] for place in job["applicantLocationRequirements"]]
+    assert names == ["Europe", "United Kingdom"]
 
 
 def test_004_bare_text_with_curator_front_matter(seed_site):
