@@ -37,23 +37,24 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
     found.update(_curated(raw.front_matter))
     note = _Reporter(raw)
     company = _company(found, note)
+    text = html_to_text(description_html)  # what tagging and summaries read
     posting = Posting(
         source=raw.source,
         slug=_slug(found),
-        title=_title(found, description_html, note),
+        title=_title(found, text, note),
         company=company,
         company_slug=slugify(company, max_length=SLUG_LENGTH) or "company",
         date_posted=_date_posted(found, raw.source, context, note),
         description_html=description_html,
-        summary=summarize_text(html_to_text(description_html)),
+        summary=summarize_text(text),
         valid_through=_valid_through(found, note),
-        location=str(found.get("location") or ""),
+        location=_clean(found.get("location")),
         regions=_regions(found, note),
         remote=_remote(found),
-        employment_type=_employment_type(found, description_html, note),
+        employment_type=_employment_type(found, text, note),
         salary=_salary(found, note),
         apply_url=_apply_url(found, note),
-        tags=_tags(found, description_html, context.taxonomy, note),
+        tags=_tags(found, text, context.taxonomy, note),
         draft=_flag(found.get("draft")),
         identifier=_clean(found.get("identifier")),
         index=raw.index,
@@ -110,11 +111,11 @@ def _clean(value: Any) -> str:
     return " ".join(str(value if value is not None else "").split())
 
 
-def _title(found: Found, description_html: str, note: _Reporter) -> str:
+def _title(found: Found, text: str, note: _Reporter) -> str:
     title = _clean(found.get("title"))
     if title:
         return title
-    sentence = re.split(r"(?<=[.!?])\s", html_to_text(description_html), maxsplit=1)[0]
+    sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
     fallback = summarize_text(sentence, 80) or "Untitled posting"
     note.missing("title", "title", f'"{fallback}"')
     return fallback
@@ -168,9 +169,9 @@ def _remote(found: Found) -> bool:
     return fields.is_remote_text(location) if location else True
 
 
-def _employment_type(found: Found, description_html: str, note: _Reporter) -> str | None:
+def _employment_type(found: Found, text: str, note: _Reporter) -> str | None:
     kind = fields.parse_employment_type(found.get("employment_type"))
-    kind = kind or fields.employment_type_in_text(html_to_text(description_html))
+    kind = kind or fields.employment_type_in_text(text)
     if not kind:
         note.missing("employment type", "employment_type")
     return kind
@@ -200,11 +201,9 @@ def _apply_url(found: Found, note: _Reporter) -> str | None:
     return None
 
 
-def _tags(
-    found: Found, description_html: str, taxonomy: Taxonomy, note: _Reporter
-) -> tuple[Tag, ...]:
-    text = _clean(found.get("title")) + "\n" + html_to_text(description_html)
-    tags = list(taxonomy.tag_text(text))
+def _tags(found: Found, text: str, taxonomy: Taxonomy, note: _Reporter) -> tuple[Tag, ...]:
+    """Skills the title and description mention, then the curator's tags (kept if unknown)."""
+    tags = list(taxonomy.tag_text(_clean(found.get("title")) + "\n" + text))
     for name in _tag_names(found.get("tags")):
         tag = taxonomy.resolve(name)
         if not tag:
