@@ -104,10 +104,8 @@ def _load_front_matter(
 ) -> tuple[dict[str, Any], list[Problem]]:
     try:
         loaded = YAML.load(block) if block.strip() else {}
-    except (ValueError, TypeError) as exc:  # a timestamp such as 2026-02-30
-        what = f"front matter has a date that does not exist: {exc}"
-        line = block_line + _impossible_date_line(block)
-        return {}, [error(source, what, "fix the date (YYYY-MM-DD)", line)]
+    except (ValueError, TypeError) as exc:  # parsed, but not constructible: 2026-02-30
+        return {}, [_unconstructible(source, block, block_line, exc)]
     except yaml.YAMLError as exc:
         # The context mark points at where the broken construct opens, which is what to fix.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -121,13 +119,14 @@ def _load_front_matter(
     return {str(key): repair_values(value) for key, value in loaded.items()}, []
 
 
-def _impossible_date_line(block: str) -> int:
-    """Find the line (0-based within the block) of a date PyYAML could not construct."""
+def _unconstructible(source: str, block: str, block_line: int, exc: Exception) -> Problem:
+    """Report a value YAML parsed but Python cannot hold, on its line when it is a date."""
     for number, text in enumerate(block.split("\n")):
-        found = re.search(r":\s*['\"]?(\d{4})-(\d\d?)-(\d\d?)", text)
+        found = re.search(r":\s*(\d{4})-(\d\d?)-(\d\d?)", text)
         if found and not _is_date(*map(int, found.groups())):
-            return number
-    return len(block) - len(block.lstrip("\n"))
+            what = f"front matter has a date that does not exist: {exc}"
+            return error(source, what, "fix the date (YYYY-MM-DD)", block_line + number)
+    return error(source, f"front matter has a value YAML cannot read: {exc}", _YAML_FIX, block_line)
 
 
 def _is_date(year: int, month: int, day: int) -> bool:
