@@ -37,10 +37,10 @@ def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
     pages: Pages = {}
 
     def page(path: str, template: str, **context: Any) -> None:
-        html = env.get_template(template).render(path=path, **context)
-        pages[PurePosixPath(path) / "index.html" if path else PurePosixPath("index.html")] = (
-            html.encode("utf-8")
-        )
+        target = PurePosixPath(path, "index.html")
+        if target in pages:  # slugs are made unique upstream: a clash here is a bug
+            raise ValueError(f"two pages would be written to {target}")
+        pages[target] = env.get_template(template).render(path=path, **context).encode()
 
     page("", "index.html", postings=site.open_postings)
     page("archive/", "archive.html", postings=site.closed_postings)
