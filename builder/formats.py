@@ -76,8 +76,8 @@ def _from_markdown(raw: RawPosting) -> tuple[Found, str]:
         elif line.strip():
             break
     for number, line in enumerate(lines):  # "CLICK TO [APPLY](url)" trailers
-        if APPLY_LINK.search(line):
-            found.setdefault("apply_url", APPLY_LINK.search(line).group(1))
+        if apply := APPLY_LINK.search(line):
+            found.setdefault("apply_url", apply.group(1))
             used.add(number)
     body = "\n".join(line for number, line in enumerate(lines) if number not in used)
     return found, body_to_html(body, "markdown")
@@ -139,8 +139,8 @@ def _from_text(raw: RawPosting) -> tuple[Found, str]:
         if label and "location" not in found:
             found["location"] = label.group(1).strip()
             used.add(number)
-        elif re.search(r"\bapply\b", line, re.I) and URL.search(line):
-            found.setdefault("apply_url", URL.search(line).group(0).rstrip(".,;"))
+        elif re.search(r"\bapply\b", line, re.I) and (url := URL.search(line)):
+            found.setdefault("apply_url", url.group(0).rstrip(".,;"))
     body = "\n".join(line for n, line in enumerate(lines) if n not in used)
     return found, body_to_html(body, "text")
 
