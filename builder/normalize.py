@@ -33,6 +33,11 @@ BREAKS_BETWEEN_BLOCKS = re.compile(
 )
 BREAKS_AT_EDGES = re.compile(r"\A(?:\s*<br\s*/?>)+|(?:<br\s*/?>\s*)+\Z", re.I)
 DOUBLE_BREAK = re.compile(r"(?:<br\s*/?>\s*){2,}", re.I)
+VOID_TAGS = {"br", "hr", "img", "wbr"}
+BREAK_OR_TAG = re.compile(
+    r"(?P<breaks>(?:<br\s*/?>\s*){2,})|<(?P<close>/?)(?P<name>[a-zA-Z][a-zA-Z0-9]*)\b[^>]*>"
+)
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.I)
 BLOCK_START = re.compile(r"<(ul|ol|h[2-6]|table|blockquote|pre|dl|hr)\b", re.I)
 BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.*)$")
 
@@ -71,16 +76,47 @@ def sanitize_html(fragment: str) -> str:
     clean = _nh3(HEADING.sub(r"<\1h2", fragment))  # the page title is the only h1
     clean = BREAKS_BETWEEN_BLOCKS.sub(r"\1", clean)
     clean = BREAKS_AT_EDGES.sub("", clean).strip()
-    return _paragraphs_from_breaks(clean) if "<p>" not in clean else clean
+    clean = _paragraphs_from_breaks(clean) if "<p>" not in clean else clean
+    return _sequential_headings(clean)
 
 
 def _paragraphs_from_breaks(fragment: str) -> str:
     """Turn `text<br><br>text` (how job boards often write paragraphs) into <p> elements."""
-    chunks = [chunk.strip() for chunk in DOUBLE_BREAK.split(fragment)]
+    chunks = [chunk.strip() for chunk in _split_at_top_level_breaks(fragment)]
     if len(chunks) < 2:
         return fragment
     blocks = [c if BLOCK_START.match(c) else f"<p>{c}</p>" for c in chunks if c]
     return _nh3("\n".join(blocks))
+
+
+def _split_at_top_level_breaks(fragment: str) -> list[str]:
+    """Split sanitized HTML at double breaks outside any element, so no element is cut in two
+    (`<strong>Title<br><br></strong>` stays whole rather than becoming a <p> inside <strong>)."""
+    chunks, depth, start = [], 0, 0
+    for match in BREAK_OR_TAG.finditer(fragment):
+        if match.group("breaks"):
+            if depth == 0:
+                chunks.append(fragment[start : match.start()])
+                start = match.end()
+        elif match.group("name").lower() not in VOID_TAGS:
+            depth += -1 if match.group("close") else 1
+    return [*chunks, fragment[start:]]
+
+
+def _sequential_headings(fragment: str) -> str:
+    """Renumber headings so none skips a level below the page's h1 (h1 → h4 becomes h1 → h2)."""
+    open_levels: list[int] = []  # each open heading's new level, to close it alike
+    previous = 1  # the page title
+
+    def renumber(match: re.Match[str]) -> str:
+        nonlocal previous
+        if match.group(1):
+            return f"</h{open_levels.pop() if open_levels else previous}"
+        previous = min(int(match.group(2)), previous + 1)
+        open_levels.append(previous)
+        return f"<h{previous}"
+
+    return HEADING_TAG.sub(renumber, fragment)
 
 
 def _nh3(fragment: str) -> str:

@@ -143,8 +143,23 @@ def test_sanitize_html_demotes_h1_to_h2(heading):
     assert sanitize_html(heading + "<p>x</p>") == "<h2>Title</h2><p>x</p>"
 
 
-def test_sanitize_html_leaves_lower_headings_alone():
-    assert sanitize_html("<h3>Sub</h3>") == "<h3>Sub</h3>"
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("<h3>Sub</h3>", "<h2>Sub</h2>"),
+        ("<h4>A</h4><p>x</p><h6>B</h6>", "<h2>A</h2><p>x</p><h3>B</h3>"),
+        ("<h2>A</h2><h3>B</h3><h2>C</h2><h5>D</h5>", "<h2>A</h2><h3>B</h3><h2>C</h2><h3>D</h3>"),
+    ],
+)
+def test_sanitize_html_renumbers_headings_so_none_skips_a_level(fragment, expected):
+    assert sanitize_html(fragment) == expected
+
+
+def test_paragraph_breaks_inside_an_element_do_not_cut_it_in_two():
+    fragment = "<strong><u>About<br><br></u></strong>We are<br><br>next"
+    assert sanitize_html(fragment) == (
+        "<p><strong><u>About<br><br></u></strong>We are</p>\n<p>next</p>"
+    )
 
 
 @pytest.mark.parametrize(
