@@ -4,12 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint format check clean loc
+NODE_STAMP := node_modules/.installed
+DEBIAN_TOOLS := Debian: apt-get install nodejs npm default-jre-headless
 
+.PHONY: build test lint format check clean loc validator-tools
+
+# BASE_URL=https://… overrides site.toml's base_url (the Pages workflow passes its URL).
 build: $(STAMP)
-	$(PY) build.py build
+	$(PY) build.py build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
-test: $(STAMP) lint
+# tests/test_validators.py runs the Nu Html Checker (vnu.jar from npm, on Java) and lychee.
+test: $(STAMP) lint $(NODE_STAMP)
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -20,8 +25,9 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+# On GitHub Actions each problem also becomes an annotation on the pull request's diff.
 check: $(STAMP)
-	$(PY) build.py check
+	$(PY) build.py check $(if $(GITHUB_ACTIONS),--format github)
 
 # The virtualenv is rebuilt whenever the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -29,6 +35,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
+
+# The Node tools the tests use, pinned in package-lock.json; `make build` never needs them.
+# --ignore-scripts: vnu-jar's postinstall downloads a Java runtime when none is on PATH; we
+# require the system's java instead (checked by validator-tools).
+$(NODE_STAMP): package.json package-lock.json | validator-tools
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+validator-tools:
+	@command -v npm >/dev/null || { echo "make test needs npm (Node.js 18+) to install the HTML validator ($(DEBIAN_TOOLS))" >&2; exit 1; }
+	@command -v java >/dev/null || { echo "make test needs java (17+) to run the HTML validator ($(DEBIAN_TOOLS))" >&2; exit 1; }
 
 clean:
 	rm -rf _site .cache
