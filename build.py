@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import builder
+from builder.config import is_site_url
 from builder.fields import parse_date
 from builder.output import UnsafeOutput
-from builder.problems import summarize
+from builder.problems import Problem, summarize
 
-DEFAULT_BASE_URL = "http://localhost:8000/"
+CONFIG_FILE = Path("site.toml")
 NOTHING_WRITTEN = (
     "Nothing written; the previous site is untouched. Fix the errors above, "
     "or pass --keep-going to skip the postings that have them."
@@ -29,11 +30,18 @@ def main(argv: list[str] | None = None) -> int:
     now = _now(parser, args.now)
     if not args.content.is_dir():
         parser.error(f"--content {args.content}: no such folder")
+    config_file = _config_file(parser, args.config)
     if args.command == "check":
-        result = builder.check(args.content, now)
-        _print_problems(result, now)
+        result = builder.check(args.content, now, config_file)
+        _print_problems(result, now, args.format)
         return 1 if result.errors else 0
-    options = builder.Options(args.content, args.output, args.base_url, now, args.keep_going)
+    if args.base_url and not is_site_url(args.base_url):
+        parser.error(
+            f"--base-url {args.base_url!r}: give an http(s) URL, e.g. https://example.org/"
+        )
+    options = builder.Options(
+        args.content, args.output, args.base_url, now, args.keep_going, config_file=config_file
+    )
     started = time.perf_counter()
     try:
         result = builder.build(options)
@@ -62,8 +70,15 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--now", help="build date (ISO 8601); default SOURCE_DATE_EPOCH or now"
         )
+        command.add_argument("--config", type=Path, help="site config (default: site.toml)")
+    check.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="github: also print each problem as a GitHub Actions annotation",
+    )
     build.add_argument("--output", type=Path, default=Path("_site"), help="site folder (_site)")
-    build.add_argument("--base-url", default=DEFAULT_BASE_URL, help="the URL the site is served at")
+    build.add_argument("--base-url", help="the URL the site is served at (overrides site.toml)")
     build.add_argument(
         "--keep-going", action="store_true", help="skip invalid postings, build the rest"
     )
@@ -82,10 +97,21 @@ def _now(parser: argparse.ArgumentParser, value: str | None) -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _print_problems(result: builder.Result, now: datetime) -> None:
+def _config_file(parser: argparse.ArgumentParser, path: Path | None) -> Path | None:
+    """Take the named config, else site.toml where there is one."""
+    if path is None:
+        return CONFIG_FILE if CONFIG_FILE.is_file() else None
+    if not path.is_file():
+        parser.error(f"--config {path}: no such file")
+    return path
+
+
+def _print_problems(result: builder.Result, now: datetime, style: str = "text") -> None:
     """Print every problem, then one line of counts."""
     for problem in result.problems:
         print(problem, file=sys.stderr)
+        if style == "github":
+            print(_annotation(problem))
     open_count = sum(p.is_open(now) for p in result.postings)
     print(
         f"{result.files_read} files read: {len(result.postings)} postings "
@@ -93,6 +119,14 @@ def _print_problems(result: builder.Result, now: datetime) -> None:
         f"{summarize(result.problems)}",
         file=sys.stderr,
     )
+
+
+def _annotation(problem: Problem) -> str:
+    """Format a problem as a GitHub Actions workflow command, shown on the pull request's diff."""
+    line = f",line={problem.line}" if problem.line else ""
+    text = f"{problem.message} — {problem.fix}" if problem.fix else problem.message
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{problem.severity.value} file={problem.path}{line}::{escaped}"
 
 
 if __name__ == "__main__":

@@ -9,13 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from builder.config import Config, load_config
 from builder.extract import Context, assign_unique_slugs, extract
 from builder.feeds import render_feeds
 from builder.model import Posting, Site
 from builder.output import check_output_dir, write_site
 from builder.problems import Problem, error, sort_problems, warning
-from builder.readers import first_commit_dates, posting_files, read_posting
-from builder.render import make_environment, render_pages, render_sitemap
+from builder.readers import first_commit_dates, last_change_dates, posting_files, read_posting
+from builder.render import host_files, make_environment, render_pages
 from builder.taxonomy import Taxonomy, build_taxonomy, load_taxonomy
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -28,11 +29,12 @@ class Options:
 
     content_dir: Path
     output_dir: Path
-    base_url: str
+    base_url: str | None  # None: the config's
     now: datetime
     keep_going: bool = False
     templates_dir: Path = PROJECT / "templates"
     static_dir: Path = PROJECT / "static"
+    config_file: Path | None = None  # None: the defaults
 
 
 @dataclass(frozen=True)
@@ -51,32 +53,51 @@ class Result:
         return [p for p in self.problems if p.is_error]
 
 
-def check(content_dir: Path, now: datetime) -> Result:
-    """Read and extract every posting without writing anything."""
-    return _collect(content_dir, now)[1]
+def check(content_dir: Path, now: datetime, config_file: Path | None = None) -> Result:
+    """Read the config and extract every posting without writing anything."""
+    config, config_problems = _config(config_file)
+    return _collect(content_dir, now, config, config_problems)[1]
 
 
 def build(options: Options) -> Result:
     """Build the site; write it only if there is no error (or --keep-going skips them)."""
     check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
-    taxonomy, checked = _collect(options.content_dir, options.now)
-    if checked.errors and (taxonomy is None or not options.keep_going):
+    config, config_problems = _config(options.config_file)
+    taxonomy, checked = _collect(options.content_dir, options.now, config, config_problems)
+    config_broken = any(p.is_error for p in config_problems)
+    if checked.errors and (taxonomy is None or config_broken or not options.keep_going):
         return checked
     published = tuple(p for p in checked.postings if not p.draft)
-    site = Site(published, options.now, _with_slash(options.base_url))
+    site = Site(published, options.now, _with_slash(options.base_url or config.base_url), config)
     environment = make_environment(options.templates_dir, site)
     pages = render_pages(environment, site, taxonomy)
     pages |= render_feeds(site)
-    pages |= render_sitemap(environment, site, pages)
+    pages |= host_files(site)
     write_site(pages, options.static_dir, options.output_dir)
     return replace(checked, postings=published, pages_written=len(pages), written=True)
 
 
-def _collect(content_dir: Path, now: datetime) -> tuple[Taxonomy | None, Result]:
+def _config(path: Path | None) -> tuple[Config, list[Problem]]:
+    if path is None:
+        return Config(), []
+    config, problems = load_config(path, required=True)
+    return config, [replace(problem, path=_display(path)) for problem in problems]
+
+
+def _collect(
+    content_dir: Path, now: datetime, config: Config, problems: list[Problem]
+) -> tuple[Taxonomy | None, Result]:
     """Load the taxonomy (None when it is invalid) and every posting, with all problems."""
-    taxonomy, problems = _taxonomy(content_dir)
+    taxonomy, taxonomy_problems = _taxonomy(content_dir)
+    problems = problems + taxonomy_problems
     files = posting_files(content_dir)
-    context = Context(taxonomy or build_taxonomy({}), now, _first_seen(content_dir, files))
+    context = Context(
+        taxonomy or build_taxonomy({}),
+        now,
+        _by_display_name(first_commit_dates(content_dir), files),
+        _by_display_name(last_change_dates(content_dir, now), files),
+        config.max_age,
+    )
     postings, skipped = [], []
     for path in files:
         found, file_problems = _read_file(path, content_dir, context)
@@ -90,9 +111,8 @@ def _collect(content_dir: Path, now: datetime) -> tuple[Taxonomy | None, Result]
     return taxonomy, replace(result, files_read=len(files))
 
 
-def _first_seen(content_dir: Path, files: list[Path]) -> dict[str, datetime]:
-    """Map each posting, by the name problems use, to the commit date that added it."""
-    dates = first_commit_dates(content_dir)
+def _by_display_name(dates: dict[str, datetime], files: list[Path]) -> dict[str, datetime]:
+    """Key dates found by absolute path by the name problems use for each posting."""
     return {_display(f): dates[str(f.resolve())] for f in files if str(f.resolve()) in dates}
 
 
@@ -136,4 +156,4 @@ def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-__all__ = ["Options", "Result", "build", "check"]
+__all__ = ["Config", "Options", "Result", "build", "check"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from slugify import slugify
@@ -29,6 +29,8 @@ class Context:
     taxonomy: Taxonomy
     now: datetime
     first_seen: Mapping[str, datetime]  # source path -> date of the commit that added it
+    last_changed: Mapping[str, datetime] = field(default_factory=dict)  # source -> its last edit
+    max_age: timedelta | None = None  # the board closes postings without an expiry after this
 
 
 def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
@@ -38,19 +40,22 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
     note = _Reporter(raw)
     company = _company(found, note)
     text = html_to_text(description_html)  # what tagging and summaries read
+    date_posted = _date_posted(found, raw.source, context, note)
+    remote = _remote(found)
     posting = Posting(
         source=raw.source,
         slug=_slug(found),
         title=_title(found, text, note),
         company=company,
         company_slug=slugify(company, max_length=SLUG_LENGTH) or "company",
-        date_posted=_date_posted(found, raw.source, context, note),
+        date_posted=date_posted,
+        date_modified=_date_modified(found, raw.source, context, note),
         description_html=description_html,
         summary=summarize_text(text),
-        valid_through=_valid_through(found, note),
+        valid_through=_valid_through(found, note) or _board_expiry(date_posted, context),
         location=_clean(found.get("location")),
-        regions=_regions(found, note),
-        remote=_remote(found),
+        regions=_regions(found, text, remote, note),
+        remote=remote,
         employment_type=_employment_type(found, text, note),
         salary=_salary(found, note),
         apply_url=_apply_url(found, note),
@@ -84,8 +89,8 @@ class _Reporter:
 # --- the curator's front matter ---------------------------------------------------------
 
 CURATED_KEYS = (
-    "title", "company", "date", "expires", "valid_through", "location", "regions", "remote",
-    "employment_type", "salary", "apply_url", "tags", "draft", "slug",
+    "title", "company", "date", "updated", "expires", "valid_through", "location", "regions",
+    "remote", "employment_type", "salary", "apply_url", "tags", "draft", "slug",
 )  # fmt: skip
 
 
@@ -151,14 +156,37 @@ def _date_posted(found: Found, source: str, context: Context, note: _Reporter) -
     return fallback or context.now
 
 
-def _regions(found: Found, note: _Reporter) -> tuple[Region, ...]:
+def _date_modified(found: Found, source: str, context: Context, note: _Reporter) -> datetime | None:
+    if "updated" in found:
+        moment = fields.parse_date(found["updated"])
+        if moment:
+            return moment
+        note.warn(
+            f"updated {found['updated']!r} is not a date", "write it as YYYY-MM-DD", "updated"
+        )
+    return context.last_changed.get(source)
+
+
+def _board_expiry(date_posted: datetime, context: Context) -> datetime | None:
+    return date_posted + context.max_age if context.max_age else None
+
+
+def _regions(found: Found, text: str, remote: bool, note: _Reporter) -> tuple[Region, ...]:
     names = [name for name in _as_list(found.get("regions"), ",;/") if name]
     if names:
         return tuple(dict.fromkeys(fields.region_named(name) for name in names))
     location = _clean(found.get("location"))
-    if not location:
+    regions = fields.regions_in(location) or (fields.worldwide_in(text) if remote else ())
+    if not location and not regions:
         note.missing("location", "location", '"Remote"')
-    return fields.regions_in(location)
+    elif remote and not regions:
+        what = f"location {location!r} names no region applicants may live in"
+        note.warn(what, _REGIONS_FIX, "location")
+    return regions
+
+
+# Google Jobs lists a fully remote job only with the places its applicants may live in.
+_REGIONS_FIX = "add `regions:` in front matter, e.g. [Worldwide] or [Europe, United States]"
 
 
 def _remote(found: Found) -> bool:

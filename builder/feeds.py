@@ -1,9 +1,14 @@
-"""Write the feeds of open postings: RSS 2.0 and Atom through feedgen, JSON Feed 1.1 directly."""
+"""Write the feeds of open postings: RSS 2.0 and Atom through feedgen, JSON Feed 1.1 directly.
+
+The board has one set of three for the whole site, one for each skill tag (`tags/<slug>/`) and
+one for each applicant region (`regions/<slug>/`).
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -11,82 +16,131 @@ from feedgen.feed import FeedGenerator
 
 from builder.model import Posting, Site
 
-FEED_SIZE = 50
+FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed's subject: where it lives, what it is called, and the postings it holds."""
+
+    folder: str  # "" for the site, else e.g. "tags/kubernetes/"
+    title: str
+    description: str
+    postings: tuple[Posting, ...]
+
+    def file(self, kind: str) -> str:
+        return self.folder + FEED_FILES[kind]
+
+
+def site_feeds(site: Site) -> list[Feed]:
+    """List every feed of the site: the whole board, then each tag, then each region."""
+    feeds = [Feed("", site.title, site.description, site.open_postings[: site.config.feed_items])]
+    size = site.config.topic_feed_items
+    for tag, postings in site.by_tag().items():
+        title = f"{tag.name} jobs · {site.title}"
+        about = f"Remote SRE jobs that ask for {tag.name}."
+        feeds.append(Feed(f"tags/{tag.slug}/", title, about, _open(site, postings, size)))
+    for region, postings in site.by_region().items():
+        title = f"Jobs open {region.open_to} · {site.title}"
+        about = f"Remote SRE jobs open {region.open_to}."
+        feeds.append(Feed(f"regions/{region.slug}/", title, about, _open(site, postings, size)))
+    return feeds
+
+
+def _open(site: Site, postings: tuple[Posting, ...], size: int) -> tuple[Posting, ...]:
+    return tuple(p for p in postings if p.is_open(site.now))[:size]
 
 
 def render_feeds(site: Site) -> dict[PurePosixPath, bytes]:
-    """Render the site-wide feeds of the newest open postings."""
-    postings = site.open_postings[:FEED_SIZE]
-    generator = _feed_generator(site, postings)
-    return {
-        PurePosixPath("feed.xml"): generator.rss_str(pretty=True),
-        PurePosixPath("atom.xml"): generator.atom_str(pretty=True),
-        PurePosixPath("feed.json"): _json_feed(site, postings),
-    }
+    """Render RSS, Atom and JSON Feed for every feed of the site."""
+    files: dict[PurePosixPath, bytes] = {}
+    for feed in site_feeds(site):
+        generator = _feed_generator(site, feed)
+        _self_link(generator, site.absolute_url(feed.file("rss")))
+        files[PurePosixPath(feed.file("rss"))] = generator.rss_str(pretty=True)
+        _self_link(generator, site.absolute_url(feed.file("atom")))
+        files[PurePosixPath(feed.file("atom"))] = generator.atom_str(pretty=True)
+        files[PurePosixPath(feed.file("json"))] = _json_feed(site, feed)
+    return files
 
 
-def _feed_generator(site: Site, postings: tuple[Posting, ...]) -> FeedGenerator:
-    url = site.absolute_url
-    feed = FeedGenerator()
-    feed.id(url(""))
-    feed.title(site.title)
-    feed.subtitle(site.description)  # RSS <description> and Atom <subtitle>
-    feed.link(href=url(""), rel="alternate")
-    feed.link(href=url("atom.xml"), rel="self")
-    feed.author({"name": site.title})
-    feed.language("en")
-    # feedgen stamps the wall clock unless told otherwise; the build date keeps output stable.
-    feed.updated(site.now)
-    feed.lastBuildDate(site.now)
-    for posting in postings:
-        _add_entry(feed, posting, url(posting.path))
-    return feed
+def feed_updated(site: Site, feed: Feed) -> datetime:
+    """Date a feed by its newest change, so a rebuild with nothing new keeps its bytes."""
+    return max((p.updated for p in feed.postings), default=site.now)
 
 
-def _add_entry(feed: FeedGenerator, posting: Posting, link: str) -> None:
-    entry = feed.add_entry(order="append")
-    entry.id(link)
-    entry.guid(link, permalink=True)
+def _feed_generator(site: Site, feed: Feed) -> FeedGenerator:
+    generator = FeedGenerator()
+    generator.id(site.absolute_url(feed.folder))
+    generator.title(feed.title)
+    generator.subtitle(feed.description)  # RSS <description> and Atom <subtitle>
+    generator.link(href=site.absolute_url(feed.folder), rel="alternate")
+    generator.author({"name": site.title})
+    generator.language(site.language)
+    # feedgen stamps the wall clock unless told otherwise.
+    generator.updated(feed_updated(site, feed))
+    generator.lastBuildDate(feed_updated(site, feed))
+    for posting in feed.postings:
+        _add_entry(generator, posting, site.absolute_url(posting.path))
+    return generator
+
+
+def _self_link(generator: FeedGenerator, href: str) -> None:
+    """Point the feed at itself: RSS and Atom share a generator but not a URL."""
+    alternate = [link for link in generator.link() if link["rel"] == "alternate"]
+    # feedgen makes the last link RSS's <link>, which must be the page, not the feed.
+    generator.link([{"href": href, "rel": "self"}, *alternate], replace=True)
+
+
+def _add_entry(generator: FeedGenerator, posting: Posting, link: str) -> None:
+    entry = generator.add_entry(order="append")
+    entry.id(posting.uid)
+    entry.guid(posting.uid, permalink=False)
     entry.title(f"{posting.title} at {posting.company}")
     entry.link(href=link, rel="alternate")
     entry.author({"name": posting.company})
     entry.description(posting.summary)
     entry.content(posting.description_html, type="html")
     entry.published(posting.date_posted)
-    entry.updated(posting.date_posted)
+    entry.updated(posting.updated)
     for tag in posting.tags:
         entry.category(term=tag.slug, label=tag.name)
 
 
-def _json_feed(site: Site, postings: tuple[Posting, ...]) -> bytes:
-    url = site.absolute_url
-    feed = {
+def _json_feed(site: Site, feed: Feed) -> bytes:
+    data = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": site.title,
-        "description": site.description,
-        "home_page_url": url(""),
-        "feed_url": url("feed.json"),
-        "language": "en",
-        "items": [_json_item(posting, url(posting.path)) for posting in postings],
+        "title": feed.title,
+        "description": feed.description,
+        "home_page_url": site.absolute_url(feed.folder),
+        "feed_url": site.absolute_url(feed.file("json")),
+        "language": site.language,
+        "authors": [{"name": site.title, "url": site.absolute_url("")}],
+        "favicon": site.absolute_url("static/favicon.svg"),
+        "items": [
+            _json_item(posting, site.absolute_url(posting.path)) for posting in feed.postings
+        ],
     }
-    return (json.dumps(feed, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
 def _json_item(posting: Posting, link: str) -> dict[str, Any]:
     salary = posting.salary
     return {
-        "id": link,
+        "id": posting.uid,
         "url": link,
         "title": f"{posting.title} at {posting.company}",
         "content_html": posting.description_html,
         "summary": posting.summary,
         "date_published": posting.date_posted.isoformat(),
+        "date_modified": posting.updated.isoformat(),
         "tags": [tag.name for tag in posting.tags],
         "authors": [{"name": posting.company}],
         "_job": {
             "company": posting.company,
             "regions": [region.name for region in posting.regions],
             "remote": posting.remote,
+            "location": posting.place,
             "employment_type": posting.employment_type,
             "salary": asdict(salary) if salary else None,
             "valid_through": posting.valid_through.isoformat() if posting.valid_through else None,

@@ -233,8 +233,26 @@ UTC_RANGE = re.compile(
     r"(?:UTC|GMT)\s*([+-−]\s*\d{1,2}(?::?\d\d)?)?\s*(?:to|-|–|—|and)\s*(?:UTC|GMT)\s*([+-−]\s*\d{1,2}(?::?\d\d)?)?",
     re.IGNORECASE,
 )
+# Which wider regions each one lies in, so a job open to Europe is listed for Germany too.
+WITHIN = {
+    "united-states": ("north-america",), "canada": ("north-america",),
+    "mexico": ("north-america", "latin-america"), "brazil": ("latin-america",),
+    **dict.fromkeys(("united-kingdom", "ireland", "germany", "france", "netherlands", "spain",
+                     "portugal", "poland"), ("europe",)),
+    **dict.fromkeys(("india", "australia", "new-zealand", "japan", "singapore"),
+                    ("asia-pacific",)),
+}  # fmt: skip
+# What an ad says when it takes applicants from anywhere, though it names no region.
+ANYWHERE = re.compile(
+    r"\b(?:from anywhere in the world|anywhere in the world|work(?:ing)? from anywhere"
+    r"|wherever you want|from any country)\b",
+    re.IGNORECASE,
+)
 REMOTE = re.compile(r"\b(remote|anywhere|worldwide|telecommut\w*|work from home|wfh)\b", re.I)
-_BY_SLUG = {slug: Region(name, slug, kind) for name, slug, kind, _ in REGIONS}  # type: ignore[arg-type]
+_BY_SLUG = {
+    slug: Region(name, slug, kind, WITHIN.get(slug, ()))  # type: ignore[arg-type]
+    for name, slug, kind, _ in REGIONS
+}
 
 
 def _alias_pattern(aliases: list[str], flags: int) -> re.Pattern[str]:
@@ -279,6 +297,11 @@ def region_named(name: str) -> Region:
     if len(found) == 1:
         return found[0]
     return Region(name.strip(), slugify(name) or "region", "AdministrativeArea")
+
+
+def worldwide_in(text: str) -> tuple[Region, ...]:
+    """Find Worldwide when an ad's text says applicants may live anywhere."""
+    return (_BY_SLUG["worldwide"],) if ANYWHERE.search(text) else ()
 
 
 def is_remote_text(text: str) -> bool:

@@ -8,8 +8,14 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
+from uuid import UUID, uuid5
+
+from builder.config import Config
 
 K = TypeVar("K")
+# Feed ids are UUIDs named by the posting's file in this namespace, so edits never change them.
+POSTING_IDS = UUID("5d1a0a3e-27a4-5b6e-9c1f-3f5e0b7c2a90")
+WORLDWIDE = "worldwide"
 Format = Literal["markdown", "text", "html", "jsonld"]
 
 
@@ -67,6 +73,16 @@ class Region:
     name: str
     slug: str
     kind: Literal["Country", "AdministrativeArea"] = "AdministrativeArea"
+    within: tuple[str, ...] = field(default=(), compare=False)  # slugs of the areas around it
+
+    @property
+    def open_to(self) -> str:
+        """Say who may apply, as in 'Jobs open worldwide' or 'Jobs open to Europe'."""
+        return "worldwide" if self.slug == WORLDWIDE else f"to {self.name}"
+
+    def includes(self, other: Region) -> bool:
+        """Tell whether anyone living in `other` lives in this region too."""
+        return self.slug in {WORLDWIDE, other.slug, *other.within}
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,26 @@ class Posting:
     identifier: str = ""
     index: int = 0  # position within a file that holds several postings
     key: str = ""  # the file's path inside the content folder: its identity
+    date_modified: datetime | None = None  # the last edit, when known
+
+    @property
+    def uid(self) -> str:
+        """A feed id that survives edits of title, dates and slug: named by the file."""
+        return f"urn:uuid:{uuid5(POSTING_IDS, f'{self.key}#{self.index}')}"
+
+    @property
+    def updated(self) -> datetime:
+        """When the posting last changed: its last edit, but never before it was posted."""
+        return max(self.date_posted, self.date_modified or self.date_posted)
+
+    def changed(self, now: datetime) -> datetime:
+        """When its page last changed, counting the moment it closed."""
+        closed = self.valid_through if not self.is_open(now) else None
+        return max(self.updated, closed) if closed else self.updated
+
+    def open_to(self, region: Region) -> bool:
+        """Tell whether people living anywhere in `region` may apply."""
+        return any(mine.includes(region) for mine in self.regions)
 
     @property
     def path(self) -> str:
@@ -131,8 +167,19 @@ class Site:
     postings: tuple[Posting, ...]
     now: datetime
     base_url: str
-    title: str = "SRE Board"
-    description: str = "A curated board of remote Site Reliability Engineering jobs."
+    config: Config = field(default_factory=Config)
+
+    @property
+    def title(self) -> str:
+        return self.config.title
+
+    @property
+    def description(self) -> str:
+        return self.config.description
+
+    @property
+    def language(self) -> str:
+        return self.config.language
 
     def url(self, path: str) -> str:
         """Link to a page by its root-relative URL, which works under a sub-path base URL."""
@@ -160,6 +207,15 @@ class Site:
                 first_by_slug.setdefault(tag.slug, tag)
         groups = _group(self.postings, lambda p: [first_by_slug[t.slug] for t in p.tags])
         return {tag: self._open_first(groups[tag]) for tag in sorted(groups, key=lambda t: t.slug)}
+
+    def by_region(self) -> dict[Region, tuple[Posting, ...]]:
+        """Map each region a posting names to the postings open to people living there."""
+        named = {region.slug: region for posting in self.postings for region in posting.regions}
+        regions = sorted(named.values(), key=lambda region: region.name.lower())
+        return {
+            region: self._open_first([p for p in self.postings if p.open_to(region)])
+            for region in regions
+        }
 
     def by_company(self) -> dict[str, tuple[Posting, ...]]:
         """Map each company slug to its postings, open ones first."""

@@ -263,12 +263,34 @@ def _job_postings(node: Any) -> Iterator[dict[str, Any]]:
 
 def first_commit_dates(content_dir: Path) -> dict[str, datetime]:
     """Map each file under content_dir to the date of the commit that added it, when in git."""
+    return _commit_dates(content_dir, "--diff-filter=A", oldest=True)
+
+
+def last_change_dates(content_dir: Path, now: datetime) -> dict[str, datetime]:
+    """Map each file to the date of the last commit that changed it; `now` if edited since."""
+    dates = _commit_dates(content_dir, oldest=False)
     try:
-        log = _git(content_dir, "log", "--diff-filter=A", "--format=@%cI", "--name-only", "--", ".")
+        status = _git(content_dir, "status", "--porcelain=v1", "-z", "--", ".")
+        top = Path(_git(content_dir, "rev-parse", "--show-toplevel").strip())
+    except (OSError, subprocess.SubprocessError):
+        return dates
+    entries = iter(status.split("\0"))
+    for entry in entries:
+        code = entry[:2]
+        if code[:1] in {"R", "C"}:
+            next(entries, None)  # a rename or copy is followed by the old name
+        if code.strip() and code != "??":  # edited or staged, not a new file
+            dates[str((top / entry[3:]).resolve())] = now
+    return dates
+
+
+def _commit_dates(content_dir: Path, *options: str, oldest: bool) -> dict[str, datetime]:
+    try:
+        log = _git(content_dir, "log", *options, "--format=@%cI", "--name-only", "--", ".")
         top = _git(content_dir, "rev-parse", "--show-toplevel").strip()
     except (OSError, subprocess.SubprocessError):
         return {}
-    return _parse_git_log(log, Path(top))
+    return _parse_git_log(log, Path(top), oldest)
 
 
 def _git(folder: Path, *args: str) -> str:
@@ -279,12 +301,13 @@ def _git(folder: Path, *args: str) -> str:
     return done.stdout
 
 
-def _parse_git_log(log: str, top: Path) -> dict[str, datetime]:
+def _parse_git_log(log: str, top: Path, oldest: bool) -> dict[str, datetime]:
+    """Read `git log --name-only`, newest first, keeping each file's oldest or newest date."""
     dates: dict[str, datetime] = {}
     when = None
     for line in log.splitlines():
         if line.startswith("@"):
             when = datetime.fromisoformat(line[1:])
-        elif line.strip() and when:
-            dates[str((top / line).resolve())] = when  # the log is newest first: oldest wins
-    return dates
+        elif line.strip() and when and (oldest or line not in dates):
+            dates[line] = when
+    return {str((top / name).resolve()): moment for name, moment in dates.items()}

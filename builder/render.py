@@ -10,7 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from builder.model import EMPLOYMENT_TYPES, Posting, Site, Tag
+from builder.model import EMPLOYMENT_TYPES, Posting, Region, Site, Tag
 from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy
 
 Pages = dict[PurePosixPath, bytes]
@@ -33,33 +33,60 @@ def make_environment(templates_dir: Path, site: Site) -> Environment:
 
 
 def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
-    """Render every HTML page of the site."""
+    """Render every HTML page of the site, and the sitemap and robots.txt that list them."""
     pages: Pages = {}
+    indexed: list[tuple[str, datetime]] = []  # what the sitemap lists, with each page's lastmod
 
-    def page(path: str, template: str, **context: Any) -> None:
+    def page(
+        path: str,
+        template: str,
+        postings: tuple[Posting, ...],
+        changes: tuple[Posting, ...] | None = None,  # what dates the page, if not `postings`
+        indexable: bool = True,
+        **context: Any,
+    ) -> None:
         target = PurePosixPath(path, "index.html")
         if target in pages:  # slugs are made unique upstream: a clash here is a bug
             raise ValueError(f"two pages would be written to {target}")
-        pages[target] = env.get_template(template).render(path=path, **context).encode()
+        html = env.get_template(template).render(path=path, postings=postings, **context)
+        pages[target] = html.encode()
+        if indexable:
+            indexed.append((path, last_change(postings if changes is None else changes, site)))
 
-    page("", "index.html", postings=site.open_postings)
-    page("archive/", "archive.html", postings=site.closed_postings)
+    everything = site.postings
+    page("", "index.html", site.open_postings, changes=everything)
+    page("archive/", "archive.html", site.closed_postings, changes=everything)
     for posting in site.postings:
-        jsonld = job_posting_jsonld(posting, site) if posting.is_open(site.now) else None
-        page(posting.path, "posting.html", posting=posting, jsonld=jsonld)
+        is_open = posting.is_open(site.now)
+        jsonld = job_posting_jsonld(posting, site) if is_open else None
+        page(posting.path, "posting.html", (posting,), posting=posting, jsonld=jsonld,
+             indexable=is_open)  # fmt: skip
     by_tag = site.by_tag()
-    page("tags/", "tags.html", groups=tag_groups(by_tag, taxonomy))
+    page("tags/", "tags.html", everything, groups=tag_groups(by_tag, taxonomy))
     for tag, postings in by_tag.items():
-        page(f"tags/{tag.slug}/", "tag.html", tag=tag, postings=postings)
+        page(f"tags/{tag.slug}/", "tag.html", postings, tag=tag, feed_folder=f"tags/{tag.slug}/")
+    by_region = site.by_region()
+    page("regions/", "regions.html", everything, regions=region_counts(by_region, site))
+    for region, postings in by_region.items():
+        folder = f"regions/{region.slug}/"
+        page(folder, "region.html", postings, region=region, feed_folder=folder)
     for company_slug, postings in site.by_company().items():
-        page(
-            f"companies/{company_slug}/",
-            "company.html",
-            company=postings[0].company,
-            postings=postings,
-        )
+        page(f"companies/{company_slug}/", "company.html", postings, company=postings[0].company)
     pages[PurePosixPath("404.html")] = env.get_template("404.html").render(path="404.html").encode()
-    return pages
+    return pages | render_sitemap(env, indexed)
+
+
+def last_change(postings: tuple[Posting, ...], site: Site) -> datetime:
+    """Date a page by the newest change among the postings it shows."""
+    return max((p.changed(site.now) for p in postings), default=site.now)
+
+
+def region_counts(by_region: dict[Region, tuple[Posting, ...]], site: Site) -> list[tuple]:
+    """Pair each region with how many open postings people living there may apply to."""
+    return [
+        (region, sum(p.is_open(site.now) for p in postings))
+        for region, postings in by_region.items()
+    ]
 
 
 def tag_groups(by_tag: dict[Tag, tuple[Posting, ...]], taxonomy: Taxonomy) -> list[tuple]:
@@ -83,7 +110,7 @@ def job_posting_jsonld(posting: Posting, site: Site) -> str:
         "identifier": {
             "@type": "PropertyValue",
             "name": posting.company,
-            "value": posting.identifier or posting.slug,
+            "value": posting.identifier or posting.uid.removeprefix("urn:uuid:"),
         },
         "url": site.absolute_url(posting.path),
         "directApply": False,
@@ -148,18 +175,19 @@ def _ago_maker(now: datetime) -> Callable[[datetime], str]:
     return ago
 
 
-def render_sitemap(env: Environment, site: Site, pages: Pages) -> Pages:
-    """List every public page with its last change, and point robots.txt at the list."""
-    posted = {p.path: p.date_posted for p in site.postings}
-    latest = max(posted.values(), default=site.now)
-    entries = []
-    for path in sorted(pages, key=str):
-        if path.name == "index.html":
-            folder = "" if path.parent == PurePosixPath(".") else f"{path.parent}/"
-            entries.append((folder, posted.get(folder, latest)))
-    sitemap = env.get_template("sitemap.xml").render(entries=entries)
+def render_sitemap(env: Environment, indexed: list[tuple[str, datetime]]) -> Pages:
+    """List every page search engines should index, and point robots.txt at the list."""
+    sitemap = env.get_template("sitemap.xml").render(entries=sorted(indexed))
     robots = env.get_template("robots.txt").render()
     return {
         PurePosixPath("sitemap.xml"): sitemap.encode(),
         PurePosixPath("robots.txt"): robots.encode(),
     }
+
+
+def host_files(site: Site) -> Pages:
+    """Files static hosts read: .nojekyll (serve files as they are) and CNAME when configured."""
+    files = {PurePosixPath(".nojekyll"): b""}
+    if site.config.cname:
+        files[PurePosixPath("CNAME")] = f"{site.config.cname}\n".encode()
+    return files

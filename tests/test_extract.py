@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import NOW, TAXONOMY
@@ -137,3 +138,59 @@ def test_warnings_about_front_matter_values_name_their_line():
     lines = {p.message.split(" ")[0]: p.line for p in problems if p.line}
     assert lines == {"salary": 3, "expiry": 4, "tag": 5}
     assert str(next(p for p in problems if p.line == 3)).startswith("content/p.txt:3: warning:")
+
+
+# --- regions, the board's maximum age, and the last edit ------------------------------------
+
+
+def extracted(text: str, context: Context = CONTEXT):
+    raws, problems = read_posting("content/p.txt", text.encode())
+    assert not problems
+    return extract(raws[0], context)
+
+
+def test_an_ad_that_takes_applicants_anywhere_is_open_worldwide():
+    found, problems = extracted("SRE at Acme\n\nThis job can be done from anywhere in the world.\n")
+    assert [region.slug for region in found.regions] == ["worldwide"]
+    assert not [p for p in problems if "location" in p.message]
+
+
+def test_a_remote_location_without_a_region_warns_on_its_line():
+    found, problems = extracted("---\ntitle: SRE\nlocation: Remote\n---\nWe go on-call.\n")
+    assert found.regions == ()
+    (problem,) = [p for p in problems if "region" in p.message]
+    assert str(problem) == (
+        "content/p.txt:3: warning: location 'Remote' names no region applicants may live in"
+        " — add `regions:` in front matter, e.g. [Worldwide] or [Europe, United States]"
+    )
+
+
+def test_a_country_knows_the_regions_around_it():
+    found, _ = extracted("---\ntitle: SRE\nregions: [Germany, Canada, Nordics]\n---\nHi\n")
+    assert [region.within for region in found.regions] == [("europe",), ("north-america",), ()]
+
+
+def test_the_boards_maximum_age_closes_postings_without_an_expiry():
+    context = replace(CONTEXT, max_age=timedelta(days=60))
+    aged, _ = extracted("---\ntitle: SRE\ndate: 2026-09-01\n---\nHi\n", context)
+    assert aged.valid_through == datetime(2026, 10, 31, tzinfo=UTC)
+    assert not aged.is_open(NOW)
+    fresh, _ = extracted("---\ntitle: SRE\ndate: 2026-11-01\n---\nHi\n", context)
+    assert fresh.is_open(NOW)
+    own, _ = extracted("---\ntitle: SRE\ndate: 2026-01-01\nexpires: 2026-12-31\n---\nHi\n", context)
+    assert own.is_open(NOW)  # its own expiry wins over the board's age
+
+
+def test_the_last_edit_comes_from_front_matter_then_git():
+    edited = datetime(2026, 11, 5, tzinfo=UTC)
+    context = replace(CONTEXT, last_changed={"content/p.txt": edited})
+    found, _ = extracted("---\ntitle: SRE\ndate: 2026-11-01\n---\nHi\n", context)
+    assert found.date_modified == edited and found.updated == edited
+    found, _ = extracted(
+        "---\ntitle: SRE\ndate: 2026-11-01\nupdated: 2026-11-09\n---\nHi\n", context
+    )
+    assert found.updated == datetime(2026, 11, 9, tzinfo=UTC)
+    found, problems = extracted("---\ntitle: SRE\ndate: 2026-11-01\nupdated: soon\n---\nHi\n")
+    assert found.updated == found.date_posted
+    expected = "content/p.txt:4: warning: updated 'soon' is not a date — write it as YYYY-MM-DD"
+    assert expected in map(str, problems)
