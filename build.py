@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import builder
+from builder import config
 from builder.config import is_site_url
 from builder.fields import parse_date
 from builder.output import UnsafeOutput
 from builder.problems import Problem, summarize
 
-CONFIG_FILE = Path("site.toml")
+CONFIG_FILE = Path(config.CONFIG_FILE)
 NOTHING_WRITTEN = (
     "Nothing written; the previous site is untouched. Fix the errors above, "
     "or pass --keep-going to skip the postings that have them."
@@ -125,8 +126,12 @@ def _annotation(problem: Problem) -> str:
     """Format a problem as a GitHub Actions workflow command, shown on the pull request's diff."""
     line = f",line={problem.line}" if problem.line else ""
     text = f"{problem.message} — {problem.fix}" if problem.fix else problem.message
-    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{problem.severity.value} file={problem.path}{line}::{escaped}"
+    path = _escape(problem.path).replace(":", "%3A").replace(",", "%2C")
+    return f"::{problem.severity.value} file={path}{line}::{_escape(text)}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 if __name__ == "__main__":

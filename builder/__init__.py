@@ -78,6 +78,7 @@ def build(options: Options) -> Result:
 
 
 def _config(path: Path | None) -> tuple[Config, list[Problem]]:
+    """Load the site config, naming it in problems as the curator knows it."""
     if path is None:
         return Config(), []
     config, problems = load_config(path, required=True)

@@ -90,6 +90,8 @@ def _invalid(config: Config) -> list[tuple[str, str, str]]:
             wrong.append((key, f"{key} must be between 0 and 100000", f"fix `{key} =`"))
     if not config.title:
         wrong.append(("title", "title is empty", "give the board a name"))
+    if not config.description:
+        wrong.append(("description", "description is empty", "describe the board in a line"))
     return wrong
 
 

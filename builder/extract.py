@@ -157,6 +157,7 @@ def _date_posted(found: Found, source: str, context: Context, note: _Reporter) -
 
 
 def _date_modified(found: Found, source: str, context: Context, note: _Reporter) -> datetime | None:
+    """The curator's `updated`, else the last change git knows of, else nothing."""
     if "updated" in found:
         moment = fields.parse_date(found["updated"])
         if moment:
@@ -168,13 +169,18 @@ def _date_modified(found: Found, source: str, context: Context, note: _Reporter)
 
 
 def _board_expiry(date_posted: datetime, context: Context) -> datetime | None:
+    """Close a posting without an expiry once it is older than the board's maximum age."""
     return date_posted + context.max_age if context.max_age else None
 
 
 def _regions(found: Found, text: str, remote: bool, note: _Reporter) -> tuple[Region, ...]:
+    """The curator's regions, else those the location names, else Worldwide if the ad says so."""
     names = [name for name in _as_list(found.get("regions"), ",;/") if name]
     if names:
-        return tuple(dict.fromkeys(fields.region_named(name) for name in names))
+        by_slug = {}
+        for region in map(fields.region_named, names):
+            by_slug.setdefault(region.slug, region)  # "Nordics, nordics" is one region
+        return tuple(by_slug.values())
     location = _clean(found.get("location"))
     regions = fields.regions_in(location) or (fields.worldwide_in(text) if remote else ())
     if not location and not regions:

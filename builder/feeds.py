@@ -27,6 +27,9 @@ class Feed:
     title: str
     description: str
     postings: tuple[Posting, ...]
+    # The newest change to any of its subject's postings, closings included: a rebuild with
+    # nothing new keeps the feed's bytes, and a closing moves the date forward, never back.
+    updated: datetime
 
     def file(self, kind: str) -> str:
         return self.folder + FEED_FILES[kind]
@@ -34,21 +37,24 @@ class Feed:
 
 def site_feeds(site: Site) -> list[Feed]:
     """List every feed of the site: the whole board, then each tag, then each region."""
-    feeds = [Feed("", site.title, site.description, site.open_postings[: site.config.feed_items])]
-    size = site.config.topic_feed_items
+    newest = site.open_postings[: site.config.feed_items]
+    feeds = [Feed("", site.title, site.description, newest, site.last_change(site.postings))]
     for tag, postings in site.by_tag().items():
-        title = f"{tag.name} jobs · {site.title}"
-        about = f"Remote SRE jobs that ask for {tag.name}."
-        feeds.append(Feed(f"tags/{tag.slug}/", title, about, _open(site, postings, size)))
+        title, about = f"{tag.name} jobs", f"Remote SRE jobs that ask for {tag.name}."
+        feeds.append(_topic_feed(site, f"tags/{tag.slug}/", title, about, postings))
     for region, postings in site.by_region().items():
-        title = f"Jobs open {region.open_to} · {site.title}"
-        about = f"Remote SRE jobs open {region.open_to}."
-        feeds.append(Feed(f"regions/{region.slug}/", title, about, _open(site, postings, size)))
+        title, about = f"Jobs open {region.open_to}", f"Remote SRE jobs open {region.open_to}."
+        feeds.append(_topic_feed(site, f"regions/{region.slug}/", title, about, postings))
     return feeds
 
 
-def _open(site: Site, postings: tuple[Posting, ...], size: int) -> tuple[Posting, ...]:
-    return tuple(p for p in postings if p.is_open(site.now))[:size]
+def _topic_feed(
+    site: Site, folder: str, title: str, about: str, postings: tuple[Posting, ...]
+) -> Feed:
+    """Make a tag's or a region's feed of its newest open postings."""
+    still_open = tuple(p for p in postings if p.is_open(site.now))
+    newest = still_open[: site.config.topic_feed_items]
+    return Feed(folder, f"{title} · {site.title}", about, newest, site.last_change(postings))
 
 
 def render_feeds(site: Site) -> dict[PurePosixPath, bytes]:
@@ -64,12 +70,8 @@ def render_feeds(site: Site) -> dict[PurePosixPath, bytes]:
     return files
 
 
-def feed_updated(site: Site, feed: Feed) -> datetime:
-    """Date a feed by its newest change, so a rebuild with nothing new keeps its bytes."""
-    return max((p.updated for p in feed.postings), default=site.now)
-
-
 def _feed_generator(site: Site, feed: Feed) -> FeedGenerator:
+    """Fill feedgen with a feed and its entries, for both RSS and Atom."""
     generator = FeedGenerator()
     generator.id(site.absolute_url(feed.folder))
     generator.title(feed.title)
@@ -78,8 +80,8 @@ def _feed_generator(site: Site, feed: Feed) -> FeedGenerator:
     generator.author({"name": site.title})
     generator.language(site.language)
     # feedgen stamps the wall clock unless told otherwise.
-    generator.updated(feed_updated(site, feed))
-    generator.lastBuildDate(feed_updated(site, feed))
+    generator.updated(feed.updated)
+    generator.lastBuildDate(feed.updated)
     for posting in feed.postings:
         _add_entry(generator, posting, site.absolute_url(posting.path))
     return generator
@@ -108,6 +110,7 @@ def _add_entry(generator: FeedGenerator, posting: Posting, link: str) -> None:
 
 
 def _json_feed(site: Site, feed: Feed) -> bytes:
+    """Write JSON Feed 1.1 directly: it is a dict, with stable key order."""
     data = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
@@ -125,6 +128,7 @@ def _json_feed(site: Site, feed: Feed) -> bytes:
 
 
 def _json_item(posting: Posting, link: str) -> dict[str, Any]:
+    """One item, with the job's facts in the `_job` extension."""
     salary = posting.salary
     return {
         "id": posting.uid,

@@ -245,7 +245,7 @@ WITHIN = {
 # What an ad says when it takes applicants from anywhere, though it names no region.
 ANYWHERE = re.compile(
     r"\b(?:from anywhere in the world|anywhere in the world|work(?:ing)? from anywhere"
-    r"|wherever you want|from any country)\b",
+    r"|wherever you want|from any country)\b(?!\s+(?:in|within|inside|across)\b)",
     re.IGNORECASE,
 )
 REMOTE = re.compile(r"\b(remote|anywhere|worldwide|telecommut\w*|work from home|wfh)\b", re.I)

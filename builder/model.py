@@ -126,9 +126,9 @@ class Posting:
         closed = self.valid_through if not self.is_open(now) else None
         return max(self.updated, closed) if closed else self.updated
 
-    def open_to(self, region: Region) -> bool:
-        """Tell whether people living anywhere in `region` may apply."""
-        return any(mine.includes(region) for mine in self.regions)
+    def remote_from(self, region: Region) -> bool:
+        """Tell whether people living anywhere in `region` may apply and work from there."""
+        return self.remote and any(mine.includes(region) for mine in self.regions)
 
     @property
     def path(self) -> str:
@@ -199,6 +199,10 @@ class Site:
         """Closed postings, newest first."""
         return tuple(p for p in self.postings if not p.is_open(self.now))
 
+    def last_change(self, postings: tuple[Posting, ...]) -> datetime:
+        """Date a page or feed by the newest change among its postings, closings included."""
+        return max((p.changed(self.now) for p in postings), default=self.now)
+
     def by_tag(self) -> dict[Tag, tuple[Posting, ...]]:
         """Map each tag to its postings, open ones first; one entry per tag slug."""
         first_by_slug: dict[str, Tag] = {}
@@ -210,10 +214,13 @@ class Site:
 
     def by_region(self) -> dict[Region, tuple[Posting, ...]]:
         """Map each region a posting names to the postings open to people living there."""
-        named = {region.slug: region for posting in self.postings for region in posting.regions}
+        named: dict[str, Region] = {}
+        for posting in self.postings:
+            if posting.remote:
+                named.update({r.slug: r for r in posting.regions if r.slug not in named})
         regions = sorted(named.values(), key=lambda region: region.name.lower())
         return {
-            region: self._open_first([p for p in self.postings if p.open_to(region)])
+            region: self._open_first([p for p in self.postings if p.remote_from(region)])
             for region in regions
         }
 

@@ -294,7 +294,7 @@ def _commit_dates(content_dir: Path, *options: str, oldest: bool) -> dict[str, d
 
 
 def _git(folder: Path, *args: str) -> str:
-    command = ["git", *args]
+    command = ["git", "-c", "core.quotePath=false", *args]  # "café.txt" as is, not "caf\303\251"
     done = subprocess.run(
         command, cwd=folder, capture_output=True, text=True, check=True, timeout=60
     )

@@ -51,7 +51,7 @@ def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
         html = env.get_template(template).render(path=path, postings=postings, **context)
         pages[target] = html.encode()
         if indexable:
-            indexed.append((path, last_change(postings if changes is None else changes, site)))
+            indexed.append((path, site.last_change(postings if changes is None else changes)))
 
     everything = site.postings
     page("", "index.html", site.open_postings, changes=everything)
@@ -74,11 +74,6 @@ def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
         page(f"companies/{company_slug}/", "company.html", postings, company=postings[0].company)
     pages[PurePosixPath("404.html")] = env.get_template("404.html").render(path="404.html").encode()
     return pages | render_sitemap(env, indexed)
-
-
-def last_change(postings: tuple[Posting, ...], site: Site) -> datetime:
-    """Date a page by the newest change among the postings it shows."""
-    return max((p.changed(site.now) for p in postings), default=site.now)
 
 
 def region_counts(by_region: dict[Region, tuple[Posting, ...]], site: Site) -> list[tuple]:

@@ -16,10 +16,9 @@ def problems_of(text: str, tmp_path) -> list[str]:
     return [str(problem) for problem in load_config(path)[1]]
 
 
-def test_the_project_config_is_valid_and_matches_the_defaults():
-    config, problems = load_config(ROOT / "site.toml")
+def test_the_project_config_is_valid():
+    _, problems = load_config(ROOT / "site.toml")
     assert problems == []
-    assert config == Config()
 
 
 def test_a_missing_optional_config_gives_the_defaults(tmp_path):
@@ -64,6 +63,7 @@ def test_broken_toml_names_its_line(tmp_path):
         ({"language": "English"}, "error: language 'English' is not a language tag"),
         ({"max_age_days": -1}, "error: max_age_days must be between 0 and 100000"),
         ({"title": "  "}, "error: title is empty — give the board a name"),
+        ({"description": ""}, "error: description is empty — describe the board in a line"),
         ({"feeds": 3}, "warning: unknown setting 'feeds' — remove it, or use one of: title,"),
     ],
 )

@@ -155,6 +155,21 @@ def test_an_ad_that_takes_applicants_anywhere_is_open_worldwide():
     assert not [p for p in problems if "location" in p.message]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    ["Work from anywhere in the US.", "Hire from any country in the EU.",
+     "Live wherever you want within Canada."],
+)  # fmt: skip
+def test_anywhere_within_a_place_is_not_worldwide(sentence):
+    found, _ = extracted(f"SRE at Acme\n\n{sentence}\n")
+    assert all(region.slug != "worldwide" for region in found.regions)
+
+
+def test_regions_named_twice_are_kept_once():
+    found, _ = extracted("---\ntitle: SRE\nregions: [Nordics, nordics, EU, Europe]\n---\nHi\n")
+    assert [region.name for region in found.regions] == ["Nordics", "Europe"]
+
+
 def test_a_remote_location_without_a_region_warns_on_its_line():
     found, problems = extracted("---\ntitle: SRE\nlocation: Remote\n---\nWe go on-call.\n")
     assert found.regions == ()

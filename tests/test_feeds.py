@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from email.utils import parsedate_tz
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import lxml.html
 import pytest
 from conftest import BASE_URL, CONTENT, NOW, build_site
 
+FEED_NAMES = {"feed.xml", "atom.xml", "feed.json"}
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "jsonfeed-1.1.json").read_text())
 # Without its optional helpers, jsonschema skips "uri" and "date-time" checks without a word.
 FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
@@ -144,11 +146,22 @@ def test_the_schema_rejects_what_json_feed_forbids():
 
 def test_feeds_are_dated_by_their_newest_change_not_the_clock(seed_site):
     result, output = seed_site
-    newest = max(p.updated for p in open_postings(result))
+    closings = [p.valid_through for p in result.postings if not p.is_open(NOW)]
+    newest = max([p.updated for p in result.postings] + closings)
     rss = feedparser.parse((output / "feed.xml").read_bytes())
     atom = feedparser.parse((output / "atom.xml").read_bytes())
     assert rss.feed.updated_parsed[:6] == newest.utctimetuple()[:6]
     assert atom.feed.updated_parsed[:6] == newest.utctimetuple()[:6]
+
+
+def test_a_rebuild_on_another_day_with_nothing_new_keeps_every_feed(tmp_path):
+    first = _built(CONTENT, tmp_path / "first")
+    result = build_site(CONTENT, tmp_path / "next", now=NOW + timedelta(days=1))
+    assert result.written
+    feeds = sorted(p.relative_to(first) for p in first.rglob("*") if p.name in FEED_NAMES)
+    assert len(feeds) > 30
+    changed = [f for f in feeds if (first / f).read_bytes() != (tmp_path / "next" / f).read_bytes()]
+    assert changed == []
 
 
 def test_every_page_links_its_feeds_for_autodiscovery(seed_site):

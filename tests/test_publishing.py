@@ -12,6 +12,8 @@ import yaml
 from conftest import CONTENT, NOW, ROOT, run_cli
 
 import builder
+import builder.problems
+from build import _annotation
 
 SUB_PATH = "https://example.github.io/board/"
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -94,6 +96,13 @@ def test_make_build_passes_base_url_through():
     command = ["make", "-n", "build", "BASE_URL=https://example.github.io/board/"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     assert 'build.py build --base-url "https://example.github.io/board/"' in done.stdout
+
+
+def test_annotations_escape_what_would_end_their_fields():
+    problem = builder.problems.error("content/a,b:c%.txt", "bad\nvalue 100%", "fix it", 3)
+    assert _annotation(problem) == (
+        "::error file=content/a%2Cb%3Ac%25.txt,line=3::bad%0Avalue 100%25 — fix it"
+    )
 
 
 def test_check_annotates_problems_for_github(content):

@@ -7,8 +7,9 @@ import subprocess
 from datetime import UTC, datetime
 
 import pytest
+from conftest import NOW
 
-from builder.readers import decode, first_commit_dates, read_posting
+from builder.readers import decode, first_commit_dates, last_change_dates, read_posting
 
 JOB = {"@context": "https://schema.org", "@type": "JobPosting", "title": "SRE", "description": "x"}
 
@@ -134,3 +135,18 @@ def test_first_commit_dates_come_from_git_not_mtime(tmp_path):
 
 def test_first_commit_dates_outside_git_is_empty(tmp_path):
     assert first_commit_dates(tmp_path) == {}
+
+
+def test_git_dates_reach_files_with_non_ascii_names(tmp_path):
+    env = {"GIT_AUTHOR_DATE": "2026-11-02T10:00:00Z", "GIT_COMMITTER_DATE": "2026-11-02T10:00:00Z",
+           "HOME": str(tmp_path)}  # fmt: skip
+    (tmp_path / "café.txt").write_text("SRE at Acme\n")
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "add"]):
+        identity = ["-c", "user.name=C", "-c", "user.email=c@example.org"]
+        subprocess.run(["git", *identity, *args], cwd=tmp_path, env=env, check=True)
+    key = str((tmp_path / "café.txt").resolve())
+    expected = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    assert first_commit_dates(tmp_path)[key] == expected
+    assert last_change_dates(tmp_path, NOW)[key] == expected
+    (tmp_path / "café.txt").write_text("SRE at Acme, edited\n")
+    assert last_change_dates(tmp_path, NOW)[key] == NOW  # an uncommitted edit is dated now

@@ -108,6 +108,13 @@ def test_a_region_lists_the_jobs_open_to_people_living_there():
     assert slugs == {"europe": ["a", "e"], "germany": ["a", "e", "g"], "worldwide": ["a"]}
 
 
+def test_an_on_site_job_is_not_listed_as_remote_for_its_region():
+    on_site = make_posting(slug="berlin", remote=False, regions=(GERMANY,))
+    remote = make_posting(slug="remote", regions=(EUROPE,))
+    by_region = site_of(on_site, remote).by_region()
+    assert {r.slug: [p.slug for p in ps] for r, ps in by_region.items()} == {"europe": ["remote"]}
+
+
 def test_region_pages_and_index_are_written_with_their_feeds_linked():
     pages = rendered(site_of(make_posting(regions=(GERMANY,))))
     page = lxml.html.fromstring(pages["regions/germany/index.html"])
