@@ -161,6 +161,8 @@ def test_every_page_has_canonical_description_open_graph_and_twitter_tags():
         meta = {m.get("property") or m.get("name"): m.get("content") for m in page.iter("meta")}
         for key in ("description", "og:title", "og:description", "og:type", "twitter:card"):
             assert meta.get(key), (path, key)
+        image = meta["og:image"].removeprefix("https://example.github.io/board/")
+        assert (ROOT / image).is_file(), (path, meta["og:image"])
         assert page.xpath('//link[@rel="icon"]/@href') == ["/board/static/favicon.svg"]
         if path != "404.html":
             canonical = page.xpath('//link[@rel="canonical"]/@href')
