@@ -15,7 +15,7 @@ from builder.feeds import render_feeds
 from builder.model import Posting, Site
 from builder.output import check_output_dir, write_site
 from builder.problems import Problem, error, sort_problems, warning
-from builder.readers import first_commit_dates, last_change_dates, posting_files, read_posting
+from builder.readers import git_dates, posting_files, read_posting
 from builder.render import host_files, make_environment, render_pages
 from builder.taxonomy import Taxonomy, build_taxonomy, load_taxonomy
 
@@ -92,11 +92,12 @@ def _collect(
     taxonomy, taxonomy_problems = _taxonomy(content_dir)
     problems = problems + taxonomy_problems
     files = posting_files(content_dir)
+    added, changed = git_dates(content_dir, now)
     context = Context(
         taxonomy or build_taxonomy({}),
         now,
-        _by_display_name(first_commit_dates(content_dir), files),
-        _by_display_name(last_change_dates(content_dir, now), files),
+        _by_display_name(added, files),
+        _by_display_name(changed, files),
         config.max_age,
     )
     postings, skipped = [], []

@@ -261,36 +261,34 @@ def _job_postings(node: Any) -> Iterator[dict[str, Any]]:
             yield from _job_postings(node["@graph"])
 
 
-def first_commit_dates(content_dir: Path) -> dict[str, datetime]:
-    """Map each file under content_dir to the date of the commit that added it, when in git."""
-    return _commit_dates(content_dir, "--diff-filter=A", oldest=True)
-
-
-def last_change_dates(content_dir: Path, now: datetime) -> dict[str, datetime]:
-    """Map each file to the date of the last commit that changed it; `now` if edited since."""
-    dates = _commit_dates(content_dir, oldest=False)
+def git_dates(content_dir: Path, now: datetime) -> tuple[dict[str, datetime], dict[str, datetime]]:
+    """Map each file under content_dir to when a commit added it and when it last changed;
+    a file edited since its last commit changed `now`. Empty outside git."""
     try:
-        status = _git(content_dir, "status", "--porcelain=v1", "-z", "--", ".")
         top = Path(_git(content_dir, "rev-parse", "--show-toplevel").strip())
+        added = _commit_dates(content_dir, top, "--diff-filter=A", oldest=True)
+        changed = _commit_dates(content_dir, top, oldest=False)
+        status = _git(content_dir, "status", "--porcelain=v1", "-z", "--", ".")
     except (OSError, subprocess.SubprocessError):
-        return dates
-    entries = iter(status.split("\0"))
+        return {}, {}
+    return added, changed | dict.fromkeys(_edited(status, top), now)
+
+
+def _edited(status: str, top: Path) -> list[str]:
+    """Name the files `git status -z` reports edited or staged (new files are not edits)."""
+    names, entries = [], iter(status.split("\0"))
     for entry in entries:
         code = entry[:2]
         if code[:1] in {"R", "C"}:
             next(entries, None)  # a rename or copy is followed by the old name
-        if code.strip() and code != "??":  # edited or staged, not a new file
-            dates[str((top / entry[3:]).resolve())] = now
-    return dates
+        if code.strip() and code != "??":
+            names.append(str((top / entry[3:]).resolve()))
+    return names
 
 
-def _commit_dates(content_dir: Path, *options: str, oldest: bool) -> dict[str, datetime]:
-    try:
-        log = _git(content_dir, "log", *options, "--format=@%cI", "--name-only", "--", ".")
-        top = _git(content_dir, "rev-parse", "--show-toplevel").strip()
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    return _parse_git_log(log, Path(top), oldest)
+def _commit_dates(content_dir: Path, top: Path, *options: str, oldest: bool) -> dict[str, datetime]:
+    log = _git(content_dir, "log", *options, "--format=@%cI", "--name-only", "--", ".")
+    return _parse_git_log(log, top, oldest)
 
 
 def _git(folder: Path, *args: str) -> str:

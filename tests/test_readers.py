@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from conftest import NOW
 
-from builder.readers import decode, first_commit_dates, last_change_dates, read_posting
+from builder.readers import decode, git_dates, read_posting
 
 JOB = {"@context": "https://schema.org", "@type": "JobPosting", "title": "SRE", "description": "x"}
 
@@ -109,7 +109,7 @@ def test_yaml_tags_that_build_python_objects_are_refused():
     assert "not valid YAML" in problem.message
 
 
-def test_first_commit_dates_come_from_git_not_mtime(tmp_path):
+def test_git_dates_come_from_git_not_mtime(tmp_path):
     def git(*args, when="2024-03-05T10:00:00+00:00"):
         env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "HOME": str(tmp_path),
                "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
@@ -127,14 +127,14 @@ def test_first_commit_dates_come_from_git_not_mtime(tmp_path):
     git("add", ".")
     git("commit", "-qm", "edit a, add b", when="2025-01-02T00:00:00+00:00")
     (content / "c.txt").write_text("never committed")
-    dates = first_commit_dates(content)
+    dates, _ = git_dates(content, NOW)
     assert dates[str((content / "a.txt").resolve())] == datetime(2024, 3, 5, 10, tzinfo=UTC)
     assert dates[str((content / "b.txt").resolve())] == datetime(2025, 1, 2, tzinfo=UTC)
     assert str((content / "c.txt").resolve()) not in dates
 
 
-def test_first_commit_dates_outside_git_is_empty(tmp_path):
-    assert first_commit_dates(tmp_path) == {}
+def test_git_dates_outside_git_are_empty(tmp_path):
+    assert git_dates(tmp_path, NOW) == ({}, {})
 
 
 def test_git_dates_reach_files_with_non_ascii_names(tmp_path):
@@ -146,7 +146,7 @@ def test_git_dates_reach_files_with_non_ascii_names(tmp_path):
         subprocess.run(["git", *identity, *args], cwd=tmp_path, env=env, check=True)
     key = str((tmp_path / "café.txt").resolve())
     expected = datetime(2026, 11, 2, 10, tzinfo=UTC)
-    assert first_commit_dates(tmp_path)[key] == expected
-    assert last_change_dates(tmp_path, NOW)[key] == expected
+    added, changed = git_dates(tmp_path, NOW)
+    assert added[key] == changed[key] == expected
     (tmp_path / "café.txt").write_text("SRE at Acme, edited\n")
-    assert last_change_dates(tmp_path, NOW)[key] == NOW  # an uncommitted edit is dated now
+    assert git_dates(tmp_path, NOW)[1][key] == NOW  # an uncommitted edit is dated now
