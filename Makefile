@@ -7,14 +7,15 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEBIAN_TOOLS := Debian: apt-get install nodejs npm default-jre-headless
 
-.PHONY: build test lint format check clean loc validator-tools
+.PHONY: build test lint format check clean loc validator-tools chromium
 
 # BASE_URL=https://… overrides site.toml's base_url (the Pages workflow passes its URL).
 build: $(STAMP)
 	$(PY) build.py build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 # tests/test_validators.py runs the Nu Html Checker (vnu.jar from npm, on Java) and lychee.
-test: $(STAMP) lint $(NODE_STAMP)
+# tests/test_browser.py drives Debian's chromium with Playwright, axe-core and Lighthouse.
+test: $(STAMP) lint $(NODE_STAMP) chromium
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -46,6 +47,14 @@ $(NODE_STAMP): package.json package-lock.json | validator-tools
 validator-tools:
 	@command -v npm >/dev/null || { echo "make test needs npm (Node.js 18+) to install the HTML validator ($(DEBIAN_TOOLS))" >&2; exit 1; }
 	@command -v java >/dev/null || { echo "make test needs java (17+) to run the HTML validator ($(DEBIAN_TOOLS))" >&2; exit 1; }
+
+# Browser tests need Debian's chromium (Playwright's own browser download does not work here).
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	  && echo "Installing Debian's chromium for the browser tests" \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || { echo "make test needs Debian's chromium at $(CHROMIUM): run apt-get install chromium as root" >&2; exit 1; }
 
 clean:
 	rm -rf _site .cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 Pages = dict[PurePosixPath, bytes]
@@ -27,8 +28,16 @@ def check_output_dir(output_dir: Path, content_dir: Path, protected: list[Path])
             )
 
 
-def write_site(pages: Pages, static_dir: Path, output_dir: Path) -> None:
-    """Replace output_dir with pages and static files; on any failure the old site stays."""
+def write_site(
+    pages: Pages,
+    static_dir: Path,
+    output_dir: Path,
+    finish: Callable[[Path], None] | None = None,
+) -> None:
+    """Replace output_dir with pages and static files; on any failure the old site stays.
+
+    `finish` runs on the complete new site before it is swapped in (the search index).
+    """
     parent = output_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(parent, output_dir.name)
@@ -37,6 +46,8 @@ def write_site(pages: Pages, static_dir: Path, output_dir: Path) -> None:
         _write_pages(pages, staging)
         if static_dir.is_dir():
             shutil.copytree(static_dir, staging / "static")
+        if finish:
+            finish(staging)
         _swap(staging, output_dir.resolve())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
