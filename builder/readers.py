@@ -21,7 +21,11 @@ from builder.normalize import REAL_TAG, repair_text, repair_values
 from builder.problems import Problem, error
 
 MAX_BYTES = 1024 * 1024
+# A posting needs a few levels at most; deeper input only exists to exhaust the stack (a C
+# stack overflow in libyaml's composer kills the process, so YAML is checked before loading).
+MAX_DEPTH = 40
 YAML = YAMLHandler()
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is built in
 HTML_PAGE = re.compile(r"\A\s*(<!doctype html|<html\b)", re.I)
 MARKDOWN_HINT = re.compile(r"^(#{1,6} |.*\[[^\]]+\]\([^)]+\)|.*\*\*\S)", re.M)
 # Text that can only be meant as JSON, so a parse error is reported rather than read as prose.
@@ -103,7 +107,10 @@ def _load_front_matter(
     source: str, block: str, block_line: int
 ) -> tuple[dict[str, Any], list[Problem]]:
     try:
-        loaded = YAML.load(block) if block.strip() else {}
+        if shape := _yaml_shape_problem(block):
+            what, offset = shape
+            return {}, [error(source, what, _YAML_SHAPE_FIX, block_line + offset)]
+        loaded = yaml.load(block, Loader=SAFE_LOADER) if block.strip() else {}
     except (ValueError, TypeError) as exc:  # parsed, but not constructible: 2026-02-30
         return {}, [_unconstructible(source, block, block_line, exc)]
     except yaml.YAMLError as exc:
@@ -117,6 +124,31 @@ def _load_front_matter(
         first_line = block_line + len(block) - len(block.lstrip("\n"))
         return {}, [error(source, what, _YAML_FIX, first_line)]
     return {str(key): repair_values(value) for key, value in loaded.items()}, []
+
+
+def _yaml_shape_problem(block: str) -> tuple[str, int] | None:
+    """Refuse aliases (a "billion laughs" expands exponentially), tags that would construct
+    objects, and deep nesting, cheaply: events are read only up to the first offending one.
+    Returns what is wrong and its line within the block."""
+    depth = 0
+    for event in yaml.parse(block, Loader=SAFE_LOADER):
+        line = event.start_mark.line
+        if isinstance(event, yaml.AliasEvent):
+            return f"front matter uses a YAML alias (*{event.anchor})", line
+        tag = getattr(event, "tag", None)
+        if tag and tag.removeprefix("tag:yaml.org,2002:") not in PLAIN_TAGS:
+            return f"front matter uses the YAML tag {tag!r}, which is not allowed", line
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return f"front matter is nested more than {MAX_DEPTH} levels deep", line
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+PLAIN_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "seq", "map"}
+_YAML_SHAPE_FIX = "write each value out in full as plain text, lists and `key: value` lines"
 
 
 def _unconstructible(source: str, block: str, block_line: int, exc: Exception) -> Problem:
@@ -231,10 +263,10 @@ class _ScriptCollector(HTMLParser):
 def _postings_from_jsonld(
     source: str, document: Any, front_matter: dict[str, Any], line: int, in_page: bool = False
 ) -> ReadResult:
-    try:
-        found = list(_job_postings(document))
-    except RecursionError:
-        return [], [error(source, "JSON is nested too deeply", _JSON_FIX, line)]
+    if _depth(document) > MAX_DEPTH:
+        what = f"JSON is nested more than {MAX_DEPTH} levels deep"
+        return [], [error(source, what, _JSON_FIX, None if in_page else line)]
+    found = list(_job_postings(document))
     if not found:
         what = "the page has no JSON-LD JobPosting" if in_page else "JSON is not a JobPosting"
         fix = 'give it "@type": "JobPosting", or save the posting as text or Markdown'
@@ -245,6 +277,23 @@ def _postings_from_jsonld(
         for index, item in enumerate(found)
     ]
     return postings, []
+
+
+def _depth(document: Any) -> int:
+    """Measure how deeply lists and objects nest, without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, list | dict) and depth <= MAX_DEPTH:
+            deepest = max(deepest, depth)
+            stack += [(child, depth + 1) for child in _children(node)]
+        elif isinstance(node, list | dict):
+            return depth
+    return deepest
+
+
+def _children(node: list[Any] | dict[str, Any]) -> list[Any]:
+    return list(node.values()) if isinstance(node, dict) else node
 
 
 def _job_postings(node: Any) -> Iterator[dict[str, Any]]:
