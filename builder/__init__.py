@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from builder.config import Config, load_config
@@ -17,6 +18,7 @@ from builder.output import check_output_dir, write_site
 from builder.problems import Problem, error, sort_problems, warning
 from builder.readers import git_dates, posting_files, read_posting
 from builder.render import host_files, make_environment, render_pages
+from builder.search import SearchFailed, find_pagefind, index_site, no_search, search_failed
 from builder.taxonomy import Taxonomy, build_taxonomy, load_taxonomy
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -69,12 +71,21 @@ def build(options: Options) -> Result:
         return checked
     published = tuple(p for p in checked.postings if not p.draft)
     site = Site(published, options.now, _with_slash(options.base_url or config.base_url), config)
-    environment = make_environment(options.templates_dir, site)
+    pagefind = find_pagefind()
+    environment = make_environment(options.templates_dir, site, search=pagefind is not None)
     pages = render_pages(environment, site, taxonomy)
     pages |= render_feeds(site)
     pages |= host_files(site)
-    write_site(pages, options.static_dir, options.output_dir)
-    return replace(checked, postings=published, pages_written=len(pages), written=True)
+    output = _display(options.output_dir)
+    try:
+        index = partial(index_site, pagefind=pagefind) if pagefind else None
+        write_site(pages, options.static_dir, options.output_dir, finish=index)
+    except SearchFailed as exc:
+        return replace(checked, problems=(*checked.problems, search_failed(output, str(exc))))
+    problems = checked.problems if pagefind else (*checked.problems, no_search(output))
+    return replace(
+        checked, problems=problems, postings=published, pages_written=len(pages), written=True
+    )
 
 
 def _config(path: Path | None) -> tuple[Config, list[Problem]]:

@@ -29,6 +29,7 @@ class Config:
     feed_items: int = 50  # newest open postings in the site-wide feeds
     topic_feed_items: int = 20  # in each tag's and each region's feeds
     max_age_days: int = 0  # close postings without an expiry this long after posting; 0 is off
+    page_size: int = 20  # postings per page of a list (home, tag, region, company, archive)
 
     @property
     def max_age(self) -> timedelta | None:
@@ -88,6 +89,8 @@ def _invalid(config: Config) -> list[tuple[str, str, str]]:
     for key in ("feed_items", "topic_feed_items", "max_age_days"):
         if not 0 <= getattr(config, key) <= 100_000:
             wrong.append((key, f"{key} must be between 0 and 100000", f"fix `{key} =`"))
+    if not 1 <= config.page_size <= 1000:
+        wrong.append(("page_size", "page_size must be between 1 and 1000", "fix `page_size =`"))
     if not config.title:
         wrong.append(("title", "title is empty", "give the board a name"))
     if not config.description:

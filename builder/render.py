@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -16,8 +17,11 @@ from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy
 Pages = dict[PurePosixPath, bytes]
 
 
-def make_environment(templates_dir: Path, site: Site) -> Environment:
-    """Create the Jinja2 environment: autoescaped, strict, with the site's URL helpers."""
+def make_environment(templates_dir: Path, site: Site, search: bool = True) -> Environment:
+    """Create the Jinja2 environment: autoescaped, strict, with the site's URL helpers.
+
+    `search` tells the pages whether the site has a Pagefind index to search.
+    """
     env = Environment(
         loader=FileSystemLoader(templates_dir),
         autoescape=select_autoescape(["html", "xml"]),
@@ -26,18 +30,59 @@ def make_environment(templates_dir: Path, site: Site) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(site=site, url=site.url, abs_url=site.absolute_url)
+    env.globals.update(site=site, url=site.url, abs_url=site.absolute_url, search=search)
     env.globals["employment_types"] = EMPLOYMENT_TYPES
     env.filters.update(day=_day, iso=_iso, ago=_ago_maker(site.now))
     return env
 
 
-def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
-    """Render every HTML page of the site, and the sitemap and robots.txt that list them."""
-    pages: Pages = {}
-    indexed: list[tuple[str, datetime]] = []  # what the sitemap lists, with each page's lastmod
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a paginated list sits: page `number` of `count`."""
 
-    def page(
+    folder: str  # the list's first page, e.g. "tags/go/"
+    number: int
+    count: int
+    total: int  # items in the whole list
+
+    def path(self, number: int) -> str:
+        """The folder of page `number`: the list's own for page 1, else '<list>/page/N/'."""
+        return self.folder if number == 1 else f"{self.folder}page/{number}/"
+
+    @property
+    def previous(self) -> str | None:
+        return self.path(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.path(self.number + 1) if self.number < self.count else None
+
+    @property
+    def label(self) -> str:
+        """Say which page this is, for titles: '' on the first page."""
+        return "" if self.number == 1 else f" (page {self.number} of {self.count})"
+
+    def numbers(self) -> list[int | None]:
+        """Page numbers to link: first, last and the current one's neighbours; None is a gap."""
+        shown = {1, self.count, *range(self.number - 1, self.number + 2)}
+        numbers: list[int | None] = []
+        for number in sorted(n for n in shown if 1 <= n <= self.count):
+            if numbers and number - (numbers[-1] or 0) > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
+
+class _PageSet:
+    """The pages rendered so far, and which of them the sitemap lists."""
+
+    def __init__(self, env: Environment, site: Site) -> None:
+        self.env, self.site = env, site
+        self.pages: Pages = {}
+        self.indexed: list[tuple[str, datetime]] = []  # sitemap entries with their lastmod
+
+    def add(
+        self,
         path: str,
         template: str,
         postings: tuple[Posting, ...],
@@ -45,35 +90,58 @@ def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
         indexable: bool = True,
         **context: Any,
     ) -> None:
+        """Render one page into `path`/index.html."""
         target = PurePosixPath(path, "index.html")
-        if target in pages:  # slugs are made unique upstream: a clash here is a bug
+        if target in self.pages:  # slugs are made unique upstream: a clash here is a bug
             raise ValueError(f"two pages would be written to {target}")
-        html = env.get_template(template).render(path=path, postings=postings, **context)
-        pages[target] = html.encode()
+        html = self.env.get_template(template).render(path=path, postings=postings, **context)
+        self.pages[target] = html.encode()
         if indexable:
-            indexed.append((path, site.last_change(postings if changes is None else changes)))
+            dated_by = postings if changes is None else changes
+            self.indexed.append((path, self.site.last_change(dated_by)))
 
+    def add_list(
+        self, folder: str, template: str, postings: tuple[Posting, ...], **context: Any
+    ) -> None:
+        """Render a list of postings as pages of `page_size`; an empty list still gets page 1."""
+        size = self.site.config.page_size
+        count = max(1, -(-len(postings) // size))
+        for number in range(1, count + 1):
+            pager = Pager(folder, number, count, len(postings))
+            chunk = postings[(number - 1) * size : number * size]
+            self.add(pager.path(number), template, chunk, pager=pager, **context)
+
+
+def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
+    """Render every HTML page of the site, and the sitemap and robots.txt that list them."""
+    out = _PageSet(env, site)
     everything = site.postings
-    page("", "index.html", site.open_postings, changes=everything)
-    page("archive/", "archive.html", site.closed_postings, changes=everything)
+    by_tag, by_region = site.by_tag(), site.by_region()
+    browse = {"regions": region_counts(by_region, site), "skills": top_tags(by_tag, site)}
+    out.add_list("", "index.html", site.open_postings, changes=everything, **browse)
+    out.add_list("archive/", "archive.html", site.closed_postings, changes=everything)
     for posting in site.postings:
         is_open = posting.is_open(site.now)
         jsonld = job_posting_jsonld(posting, site) if is_open else None
-        page(posting.path, "posting.html", (posting,), posting=posting, jsonld=jsonld,
-             indexable=is_open)  # fmt: skip
-    by_tag = site.by_tag()
-    page("tags/", "tags.html", everything, groups=tag_groups(by_tag, taxonomy))
+        out.add(posting.path, "posting.html", (posting,), posting=posting, jsonld=jsonld,
+                indexable=is_open)  # fmt: skip
+    out.add("tags/", "tags.html", everything, groups=tag_groups(by_tag, taxonomy))
     for tag, postings in by_tag.items():
-        page(f"tags/{tag.slug}/", "tag.html", postings, tag=tag, feed_folder=f"tags/{tag.slug}/")
-    by_region = site.by_region()
-    page("regions/", "regions.html", everything, regions=region_counts(by_region, site))
+        folder = f"tags/{tag.slug}/"
+        out.add_list(folder, "tag.html", postings, tag=tag, feed_folder=folder)
+    out.add("regions/", "regions.html", everything, regions=browse["regions"])
     for region, postings in by_region.items():
         folder = f"regions/{region.slug}/"
-        page(folder, "region.html", postings, region=region, feed_folder=folder)
-    for company_slug, postings in site.by_company().items():
-        page(f"companies/{company_slug}/", "company.html", postings, company=postings[0].company)
-    pages[PurePosixPath("404.html")] = env.get_template("404.html").render(path="404.html").encode()
-    return pages | render_sitemap(env, indexed)
+        out.add_list(folder, "region.html", postings, region=region, feed_folder=folder)
+    by_company = site.by_company()
+    out.add("companies/", "companies.html", everything, companies=company_counts(by_company, site))
+    for slug, postings in by_company.items():
+        out.add_list(f"companies/{slug}/", "company.html", postings, company=postings[0].company)
+    out.add("search/", "search.html", (), indexable=False)
+    out.pages[PurePosixPath("404.html")] = (
+        env.get_template("404.html").render(path="404.html").encode()
+    )
+    return out.pages | render_sitemap(env, out.indexed)
 
 
 def region_counts(by_region: dict[Region, tuple[Posting, ...]], site: Site) -> list[tuple]:
@@ -82,6 +150,22 @@ def region_counts(by_region: dict[Region, tuple[Posting, ...]], site: Site) -> l
         (region, sum(p.is_open(site.now) for p in postings))
         for region, postings in by_region.items()
     ]
+
+
+def company_counts(by_company: dict[str, tuple[Posting, ...]], site: Site) -> list[tuple]:
+    """List (slug, name, open postings, all postings) for each company, by name."""
+    rows = [
+        (slug, postings[0].company, sum(p.is_open(site.now) for p in postings), len(postings))
+        for slug, postings in by_company.items()
+    ]
+    return sorted(rows, key=lambda row: (row[1].lower(), row[0]))
+
+
+def top_tags(by_tag: dict[Tag, tuple[Posting, ...]], site: Site, limit: int = 12) -> list[tuple]:
+    """The skills most open postings ask for, with their counts: most asked first."""
+    counts = [(tag, sum(p.is_open(site.now) for p in postings)) for tag, postings in by_tag.items()]
+    asked = [(tag, count) for tag, count in counts if count]
+    return sorted(asked, key=lambda item: (-item[1], item[0].name.lower()))[:limit]
 
 
 def tag_groups(by_tag: dict[Tag, tuple[Posting, ...]], taxonomy: Taxonomy) -> list[tuple]:

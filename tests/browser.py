@@ -72,3 +72,21 @@ def launch(playwright: Any) -> Any:
 
 def have_chromium() -> bool:
     return CHROMIUM.exists() or shutil.which("chromium") is not None
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA, and axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Run axe-core in the page; describe each violation with the elements it found."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "tags => axe.run({runOnly: {type: 'tag', values: tags}}).then(r => r.violations)",
+        AXE_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in found
+    ]
