@@ -14,7 +14,7 @@ import builder
 from builder import config
 from builder.config import is_site_url
 from builder.fields import parse_date
-from builder.output import UnsafeOutput
+from builder.output import OutputLocked, UnsafeOutput
 from builder.problems import Problem, summarize
 
 CONFIG_FILE = Path(config.CONFIG_FILE)
@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         result = builder.build(options)
     except UnsafeOutput as exc:
         parser.error(str(exc))
+    except OutputLocked as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
     _print_problems(result, now)
     if not result.written:
         print(NOTHING_WRITTEN, file=sys.stderr)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 Pages = dict[PurePosixPath, bytes]
+MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
 
 
 class UnsafeOutput(ValueError):
     """The output folder would overwrite something that is not a generated site."""
+
+
+class OutputLocked(RuntimeError):
+    """Another build is writing the same output folder."""
 
 
 def check_output_dir(output_dir: Path, content_dir: Path, protected: list[Path]) -> None:
@@ -20,7 +30,7 @@ def check_output_dir(output_dir: Path, content_dir: Path, protected: list[Path])
     target = output_dir.resolve()
     if target.is_relative_to(content_dir.resolve()):
         raise UnsafeOutput(f"refusing to write the site to {output_dir}: it is inside the content")
-    for place in [Path("/"), Path.home(), *protected]:
+    for place in [Path("/"), Path.home(), content_dir, *protected]:
         place = place.resolve()
         if target == place or place.is_relative_to(target):
             raise UnsafeOutput(
@@ -38,20 +48,69 @@ def write_site(
 
     `finish` runs on the complete new site before it is swapped in (the search index).
     """
+    for relative in pages:
+        _check_page_path(relative)
     parent = output_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(parent, output_dir.name)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
+    with _locked(parent / f".{output_dir.name}.lock"):
+        _recover(parent, output_dir.resolve())
+        _remove_leftovers(parent, output_dir.name)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
+        try:
+            _write_pages(pages, staging)
+            if static_dir.is_dir():
+                shutil.copytree(static_dir, staging / "static")
+            if finish:
+                finish(staging)
+            _swap(staging, output_dir.resolve())
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+def _check_page_path(relative: PurePosixPath) -> None:
+    """Refuse a page path that could land outside the site (slugs are made safe upstream)."""
+    parts = relative.parts
+    unsafe = (
+        relative.is_absolute()
+        or not parts
+        or any(part in {".", ".."} or "\0" in part or "\\" in part for part in parts)
+        or any(len(part.encode()) > MAX_NAME_BYTES for part in parts)
+    )
+    if unsafe:
+        raise UnsafeOutput(f"refusing to write a page to {str(relative)!r}: not a safe path")
+
+
+@contextmanager
+def _locked(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive lock on lock_file, or fail at once if another build holds it.
+
+    The file is removed while still locked; whoever locked a file that is no longer at
+    lock_file lost that race and tries again. The kernel drops the lock if the build dies.
+    """
+    while True:
+        with lock_file.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise OutputLocked(
+                    f"another build is writing this site (it holds {lock_file}); "
+                    "wait for it to finish, then build again"
+                ) from None
+            if not _same_file(handle.fileno(), lock_file):
+                continue
+            try:
+                yield
+            finally:
+                lock_file.unlink()
+            return
+
+
+def _same_file(descriptor: int, path: Path) -> bool:
     try:
-        _write_pages(pages, staging)
-        if static_dir.is_dir():
-            shutil.copytree(static_dir, staging / "static")
-        if finish:
-            finish(staging)
-        _swap(staging, output_dir.resolve())
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        return os.path.samestat(os.fstat(descriptor), path.stat())
+    except FileNotFoundError:
+        return False
 
 
 def _write_pages(pages: Pages, root: Path) -> None:
@@ -62,14 +121,42 @@ def _write_pages(pages: Pages, root: Path) -> None:
 
 
 def _swap(staging: Path, output_dir: Path) -> None:
+    """Put staging at output_dir in one step, so a reader or a killed build never sees less
+    than a whole site; where the kernel cannot exchange two folders, two renames."""
     staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
     if not output_dir.exists():
         os.replace(staging, output_dir)
         return
+    if _exchange(staging, output_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old site; else the next build
+        return
     retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
     os.replace(output_dir, retired / "site")
     os.replace(staging, output_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+    shutil.rmtree(retired, ignore_errors=True)  # else the next build removes it
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:  # glibc before 2.28, or musl
+        return False
+    at_cwd, rename_exchange = -100, 2
+    if renameat2(at_cwd, bytes(first), at_cwd, bytes(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP}:  # the file system cannot
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _recover(parent: Path, output_dir: Path) -> None:
+    """Put back the old site if a build was killed between its two renames."""
+    retired = sorted(parent.glob(f".{output_dir.name}.old-*/site"))
+    if retired and not output_dir.exists():
+        os.replace(retired[-1], output_dir)
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:

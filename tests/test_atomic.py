@@ -1,0 +1,190 @@
+"""A build killed at any moment, or racing another, leaves a whole site: the old or the new."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path, PurePosixPath
+
+import pytest
+from conftest import CONTENT, ROOT, TAXONOMY, build_site, run_cli, tree
+
+import builder.output
+from builder.output import UnsafeOutput, write_site
+
+KILLS = 20
+SEEDS = sorted(p.name for p in CONTENT.glob("0*.txt"))[:2]
+NOW = "2026-11-23T12:00:00Z"
+EXTRA = "---\ntitle: Database SRE\ncompany: Acme\ndate: 2026-11-01\n---\nWe run Postgres.\n"
+
+
+def build_command(content: Path, output: Path) -> list[str]:
+    return [
+        sys.executable,
+        str(ROOT / "build.py"),
+        "build",
+        "--content",
+        str(content),
+        "--output",
+        str(output),
+        "--now",
+        NOW,
+        "--base-url",
+        "https://board.example/",
+    ]
+
+
+def make_content(folder: Path, *extra: str) -> Path:
+    folder.mkdir(parents=True)
+    shutil.copy(TAXONOMY, folder / TAXONOMY.name)
+    for name in SEEDS:
+        shutil.copy(CONTENT / name, folder / name)
+    for number, text in enumerate(extra):
+        (folder / f"extra-{number}.txt").write_text(text)
+    return folder
+
+
+def reference(content: Path, output: Path) -> tuple[dict[str, bytes], float]:
+    """Build content once, uninterrupted; return the site and how long the build took."""
+    started = time.perf_counter()
+    done = subprocess.run(build_command(content, output), capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return tree(output), time.perf_counter() - started
+
+
+def differ(site: dict[str, bytes], other: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in site.keys() | other.keys() if site.get(name) != other.get(name))
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site."))
+
+
+def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one(tmp_path):
+    old_content = make_content(tmp_path / "old")
+    new_content = make_content(tmp_path / "new", EXTRA)
+    build_site(old_content, tmp_path / "old-site")
+    old = tree(tmp_path / "old-site")
+    new, duration = reference(new_content, tmp_path / "new-site")
+    assert old != new
+    site = tmp_path / "out/site"
+    site.parent.mkdir()
+    shutil.copytree(tmp_path / "old-site", site)
+    outcomes = []
+    for kill in range(KILLS):
+        current = tree(site)
+        assert current in (old, new), f"kill {kill - 1} left a broken site: {differ(current, new)}"
+        content = new_content if current == old else old_content
+        # Kill points spread from start-up to just past the end of a normal build.
+        delay = duration * (0.3 + 0.9 * kill / (KILLS - 1))
+        build = subprocess.Popen(
+            build_command(content, site),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # so the kill takes Pagefind with it, as a CI cancel would
+        )
+        time.sleep(delay)
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait(timeout=10)
+        outcomes.append(tree(site) != current)
+    assert tree(site) in (old, new)
+    assert any(outcomes) and not all(outcomes), "no kill landed before or after the swap"
+    done = subprocess.run(build_command(new_content, site), capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert tree(site) == new
+    assert leftovers(site.parent) == []
+
+
+def test_a_build_killed_between_its_two_renames_is_repaired_by_the_next(tmp_path, monkeypatch):
+    """Where the kernel cannot exchange two folders, the swap is two renames; a build killed
+    between them leaves the old site in .site.old-*/ and the next build puts it back first."""
+    content = make_content(tmp_path / "content")
+    site = tmp_path / "site"
+    build_site(content, site)
+    old = tree(site)
+    retired = tmp_path / ".site.old-x1"
+    retired.mkdir()
+    site.rename(retired / "site")
+    (tmp_path / ".site.tmp-x2").mkdir()  # a half-written staging folder
+    (tmp_path / ".site.tmp-x2/index.html").write_text("partial")
+
+    def fail(pages, root):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(builder.output, "_write_pages", fail)
+    with pytest.raises(OSError):
+        build_site(content, site)
+    assert tree(site) == old
+    assert leftovers(tmp_path) == []
+
+
+def test_the_two_rename_swap_replaces_the_site_when_exchange_is_unsupported(tmp_path, monkeypatch):
+    content = make_content(tmp_path / "content")
+    site = tmp_path / "site"
+    build_site(content, site)
+    monkeypatch.setattr(builder.output, "_exchange", lambda first, second: False)
+    (content / "extra.txt").write_text(EXTRA)
+    build_site(content, site)
+    assert (site / "jobs/database-sre-acme/index.html").is_file()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_second_build_fails_clearly_while_one_holds_the_lock(tmp_path):
+    content = make_content(tmp_path / "content")
+    site = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--output", str(site)).returncode == 0
+    before = tree(site)
+    lock = tmp_path / ".site.lock"
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a running build does
+        (content / "extra.txt").write_text(EXTRA)
+        done = run_cli("build", "--content", str(content), "--output", str(site))
+    assert done.returncode == 2
+    assert f"another build is writing this site (it holds {lock})" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert tree(site) == before
+
+
+def test_builds_started_together_never_corrupt_the_site(tmp_path):
+    contents = [make_content(tmp_path / "a"), make_content(tmp_path / "b", EXTRA)]
+    for folder in contents:
+        build_site(folder, tmp_path / f"{folder.name}-site")
+    expected = [tree(tmp_path / f"{folder.name}-site") for folder in contents]
+    site = tmp_path / "out/site"
+    for _ in range(3):
+        builds = [
+            subprocess.Popen(build_command(c, site), stderr=subprocess.PIPE, text=True)
+            for c in contents
+        ]
+        for build in builds:
+            _, stderr = build.communicate(timeout=60)
+            assert build.returncode == 0 or (
+                build.returncode == 2 and "another build is writing this site" in stderr
+            ), stderr
+        assert tree(site) in expected
+        assert leftovers(site.parent) == []
+
+
+def test_page_paths_that_leave_the_site_are_refused_before_anything_is_written(tmp_path):
+    for path in ["../escape.html", "/etc/escape.html", "jobs/../../escape.html", "a\0b/x.html"]:
+        with pytest.raises(UnsafeOutput, match="not a safe path"):
+            write_site({PurePosixPath(path): b"x"}, tmp_path / "none", tmp_path / "out/site")
+    with pytest.raises(UnsafeOutput, match="not a safe path"):
+        write_site({PurePosixPath("jobs", "x" * 256, "i.html"): b"x"}, tmp_path, tmp_path / "s")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "escape.html").exists()
+
+
+def test_an_output_folder_that_holds_the_content_is_refused(tmp_path):
+    """It once passed the check: the swap would have moved the content away and deleted it."""
+    project = tmp_path / "board"
+    content = make_content(project / "content")
+    before = tree(content)
+    done = run_cli("build", "--content", str(content), "--output", str(project))
+    assert done.returncode == 2
+    assert f"it would replace {content}" in done.stderr
+    assert tree(content) == before
