@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEBIAN_TOOLS := Debian: apt-get install nodejs npm default-jre-headless
 
-.PHONY: build test lint format check clean loc validator-tools chromium
+.PHONY: build test lint format check clean loc validator-tools chromium lighthouse screenshots
 
 # BASE_URL=https://… overrides site.toml's base_url (the Pages workflow passes its URL).
 build: $(STAMP)
@@ -47,6 +47,14 @@ $(NODE_STAMP): package.json package-lock.json | validator-tools
 validator-tools:
 	@command -v npm >/dev/null || { echo "make test needs npm (Node.js 18+) to install the HTML validator ($(DEBIAN_TOOLS))" >&2; exit 1; }
 	@command -v java >/dev/null || { echo "make test needs java (17+) to run the HTML validator ($(DEBIAN_TOOLS))" >&2; exit 1; }
+
+# Lighthouse's four scores for the home page and the newest posting, served on 127.0.0.1.
+lighthouse: $(STAMP) $(NODE_STAMP) chromium
+	$(PY) tests/lighthouse.py
+
+# The README's screenshots, taken in Debian's chromium, into docs/screenshots/.
+screenshots: $(STAMP) chromium
+	$(PY) tests/screenshots.py
 
 # Browser tests need Debian's chromium (Playwright's own browser download does not work here).
 CHROMIUM := /usr/bin/chromium

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 
 import lxml.etree
@@ -12,7 +12,13 @@ from conftest import NOW, ROOT
 
 from builder.config import Config
 from builder.model import Posting, Region, Salary, Site, Tag
-from builder.render import host_files, job_posting_jsonld, make_environment, render_pages
+from builder.render import (
+    Pager,
+    host_files,
+    job_posting_jsonld,
+    make_environment,
+    render_pages,
+)
 from builder.taxonomy import build_taxonomy
 
 
@@ -185,3 +191,156 @@ def test_host_files_write_cname_only_when_configured():
     assert host_files(site) == {PurePosixPath(".nojekyll"): b""}
     custom = Site((), NOW, "https://jobs.example.org/", Config(cname="jobs.example.org"))
     assert host_files(custom)[PurePosixPath("CNAME")] == b"jobs.example.org\n"
+
+
+# --- Pages job seekers use: pagination, facts, apply, search -------------------------------------
+
+
+def numbered(count: int, **overrides) -> tuple[Posting, ...]:
+    """`count` postings, newest first, as the pipeline hands them to rendering."""
+    return tuple(
+        make_posting(
+            slug=f"job-{n:03}",
+            title=f"Job {n:03}",
+            date_posted=datetime(2026, 11, 1, tzinfo=UTC) - timedelta(hours=n),
+            **overrides,
+        )
+        for n in range(count)
+    )
+
+
+def cards(html: bytes) -> list[str]:
+    return lxml.html.fromstring(html).xpath('//li[contains(@class, "card")]//h2/a/@href')
+
+
+def test_long_lists_are_paginated_and_every_posting_is_on_exactly_one_page():
+    go = Tag("Go", "go", "Languages")
+    site = Site(numbered(45, tags=(go,)), NOW, "https://board.example/", Config(page_size=20))
+    pages = rendered(site)
+    for folder in ("", "tags/go/", "companies/acme/"):
+        first, second, third = (
+            pages[f"{folder}{part}index.html"] for part in ("", "page/2/", "page/3/")
+        )
+        assert f"{folder}page/4/index.html" not in pages
+        listed = cards(first) + cards(second) + cards(third)
+        assert [len(cards(page)) for page in (first, second, third)] == [20, 20, 5]
+        assert listed == [f"/jobs/job-{n:03}/" for n in range(45)]  # newest first, each once
+    middle = lxml.html.fromstring(pages["page/2/index.html"])
+    assert middle.xpath('//a[@rel="prev"]/@href') == ["/"]
+    assert middle.xpath('//a[@rel="next"]/@href') == ["/page/3/"]
+    assert middle.xpath('//a[@aria-current="page"]/@href') == ["/", "/page/2/"]  # nav, pager
+    assert "(page 2 of 3)" in middle.findtext(".//title")
+    assert middle.xpath('//link[@rel="canonical"]/@href') == ["https://board.example/page/2/"]
+
+
+def test_a_short_list_has_no_pager_and_an_empty_one_still_has_its_page():
+    site = Site(numbered(3), NOW, "https://board.example/", Config(page_size=20))
+    pages = rendered(site)
+    assert b'class="pager"' not in pages["index.html"]
+    assert "page/2/index.html" not in pages
+    assert b"No closed postings." in pages["archive/index.html"]
+
+
+def test_the_pager_links_first_last_and_neighbours_with_gaps():
+    assert Pager("", 1, 1, 5).numbers() == [1]
+    assert Pager("", 1, 3, 50).numbers() == [1, 2, 3]
+    assert Pager("x/", 6, 12, 300).numbers() == [1, None, 5, 6, 7, None, 12]
+    assert Pager("x/", 12, 12, 300).numbers() == [1, None, 11, 12]
+    assert Pager("x/", 1, 12, 300).path(1) == "x/" and Pager("x/", 1, 2, 30).next == "x/page/2/"
+
+
+def test_a_card_shows_the_facts_a_job_seeker_scans_for():
+    skills = tuple(Tag(f"Skill {n}", f"skill-{n}", "Tools") for n in range(7))
+    posting = make_posting(
+        regions=(EUROPE,),
+        salary=Salary("EUR", 90000, 115000),
+        employment_type="FULL_TIME",
+        date_posted=NOW - timedelta(days=3),
+        tags=skills,
+    )
+    card = lxml.html.fromstring(rendered(site_of(posting))["index.html"]).xpath(
+        '//li[contains(@class, "card")]'
+    )[0]
+    text = card.text_content()
+    for fact in ("SRE", "Acme", "Remote (Europe)", "EUR 90,000–115,000 a year", "Full-time"):
+        assert fact in text
+    assert "Posted 3 days ago" in " ".join(text.split())
+    assert len(card.xpath('.//ul[@class="tags"]/li')) == 5
+
+
+def test_a_posting_page_has_a_facts_panel_and_a_prominent_apply_link():
+    posting = make_posting(
+        regions=(EUROPE,),
+        salary=Salary("EUR", 90000, 115000),
+        employment_type="CONTRACTOR",
+        valid_through=datetime(2026, 12, 31, tzinfo=UTC),
+        apply_url="https://acme.example/jobs/1",
+    )
+    page = lxml.html.fromstring(rendered(site_of(posting))["jobs/sre-acme/index.html"])
+    facts = dict(
+        zip(
+            [dt.text_content() for dt in page.xpath('//aside[@class="facts-panel"]//dt')],
+            [" ".join(dd.text_content().split()) for dd in page.xpath("//aside//dd")],
+            strict=True,
+        )
+    )
+    assert facts["Company"] == "Acme" and facts["Open to"] == "Remote from Europe"
+    assert facts["Salary"] == "EUR 90,000–115,000 a year" and facts["Type"] == "Contract"
+    assert facts["Posted"].startswith("1 Nov 2026") and facts["Apply by"] == "31 Dec 2026"
+    assert page.xpath('//a[@class="apply"]/@href') == ["https://acme.example/jobs/1"] * 2
+    assert page.xpath("//article/@data-pagefind-body") == [""]  # open postings are searchable
+
+
+def test_a_closed_posting_disables_apply_and_is_not_searchable():
+    posting = make_posting(
+        valid_through=datetime(2026, 11, 15, tzinfo=UTC), apply_url="https://acme.example/1"
+    )
+    page = lxml.html.fromstring(rendered(site_of(posting))["jobs/sre-acme/index.html"])
+    assert page.xpath('//a[@class="apply"]') == []
+    assert page.xpath("//button[@class='apply']/@disabled") == ["disabled"] * 2
+    assert "Applications closed on 15 Nov 2026." in page.text_content()
+    assert page.xpath("//article/@data-pagefind-body") == []
+
+
+def test_a_posting_without_an_apply_link_says_how_to_apply():
+    page = rendered(site_of(make_posting()))["jobs/sre-acme/index.html"].decode()
+    assert "The ad gives no apply link" in page and 'class="apply"' not in page
+
+
+def test_search_filters_come_from_the_facts_a_posting_has():
+    posting = make_posting(
+        regions=(EUROPE,), employment_type="FULL_TIME", tags=(Tag("Go", "go", "Languages"),)
+    )
+    page = lxml.html.fromstring(rendered(site_of(posting))["jobs/sre-acme/index.html"])
+    filters = {
+        (element.get("data-pagefind-filter"), element.text_content())
+        for element in page.xpath("//*[@data-pagefind-filter]")
+    }
+    assert filters == {
+        ("company", "Acme"),
+        ("region", "Europe"),
+        ("type", "Full-time"),
+        ("skill", "Go"),
+    }
+
+
+def test_the_search_page_loads_pagefind_only_when_the_site_has_an_index():
+    site = site_of(make_posting())
+    for search, expected in ((True, 1), (False, 0)):
+        env = make_environment(ROOT / "templates", site, search=search)
+        pages = render_pages(env, site, build_taxonomy({}))
+        page = pages[PurePosixPath("search/index.html")].decode()
+        assert page.count("pagefind-component-ui.js") == expected
+        assert ("not available on this copy" in page) is not search
+        home = pages[PurePosixPath("index.html")].decode()
+        assert "pagefind" not in home  # search assets load on the search page alone
+
+
+def test_the_companies_index_counts_open_and_closed_postings():
+    closed = make_posting(slug="old", valid_through=datetime(2026, 11, 15, tzinfo=UTC))
+    other = make_posting(slug="b", company="Beta", company_slug="beta")
+    page = lxml.html.fromstring(
+        rendered(site_of(make_posting(), closed, other))["companies/index.html"]
+    )
+    rows = [" ".join(a.text_content().split()) for a in page.xpath("//main//li/a")]
+    assert rows == ["Acme 1 open, 1 closed", "Beta 1 open"]
