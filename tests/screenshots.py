@@ -12,14 +12,12 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from browser import launch, serve
+from playwright.sync_api import sync_playwright
+
+import builder
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-import builder  # noqa: E402
-from browser import launch, serve  # noqa: E402
 
 SHOTS = ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
