@@ -116,12 +116,19 @@ def _print_problems(result: builder.Result, now: datetime, style: str = "text") 
         print(problem, file=sys.stderr)
         if style == "github":
             print(_annotation(problem))
-    open_count = sum(p.is_open(now) for p in result.postings)
-    print(
-        f"{result.files_read} files read: {len(result.postings)} postings "
-        f"({open_count} open, {len(result.postings) - open_count} closed); "
-        f"{summarize(result.problems)}",
-        file=sys.stderr,
+    print(f"{_counts(result, now)}; {summarize(result.problems)}", file=sys.stderr)
+
+
+def _counts(result: builder.Result, now: datetime) -> str:
+    """Account for every posting: read = open + closed + drafts + skipped (a skipped file
+    counts once, since what it holds could not be read)."""
+    shown = [p for p in result.postings if not p.draft]  # `check` keeps the drafts in
+    drafts = result.drafts + len(result.postings) - len(shown)
+    opened = sum(p.is_open(now) for p in shown)
+    skipped = len(result.skipped)
+    return (
+        f"{result.files_read} files read: {len(shown) + drafts + skipped} postings = "
+        f"{opened} open + {len(shown) - opened} closed + {drafts} drafts + {skipped} skipped"
     )
 
 

@@ -49,6 +49,7 @@ class Result:
     pages_written: int = 0
     files_read: int = 0
     written: bool = False
+    drafts: int = 0  # drafts left out of `postings` by a build
 
     @property
     def errors(self) -> list[Problem]:
@@ -83,8 +84,14 @@ def build(options: Options) -> Result:
     except SearchFailed as exc:
         return replace(checked, problems=(*checked.problems, search_failed(output, str(exc))))
     problems = checked.problems if pagefind else (*checked.problems, no_search(output))
+    drafts = len(checked.postings) - len(published)
     return replace(
-        checked, problems=problems, postings=published, pages_written=len(pages), written=True
+        checked,
+        problems=problems,
+        postings=published,
+        drafts=drafts,
+        pages_written=len(pages),
+        written=True,
     )
 
 

@@ -47,7 +47,7 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         slug=_slug(found),
         title=_title(found, text, note),
         company=company,
-        company_slug=slugify(company, max_length=SLUG_LENGTH) or "company",
+        company_slug=fields.portable(slugify(company, max_length=SLUG_LENGTH) or "company"),
         date_posted=date_posted,
         date_modified=_date_modified(found, raw.source, context, note),
         description_html=description_html,
@@ -242,6 +242,7 @@ def _tags(found: Found, text: str, taxonomy: Taxonomy, note: _Reporter) -> tuple
         tag = taxonomy.resolve(name)
         if not tag:
             tag = taxonomy.unknown(name)
+            tag = replace(tag, slug=fields.portable(tag.slug[:SLUG_LENGTH].rstrip("-")))
             note.warn(f"tag {name!r} is not in the taxonomy", _TAG_FIX, "tags")
         tags.append(tag)
     return tuple(dict.fromkeys(tags))
@@ -278,7 +279,7 @@ def _slug(found: Found) -> str:
         title, company = _clean(found.get("title")), _clean(found.get("company"))
         named = f"-{slugify(company)}-" in f"-{slugify(title)}-"
         text = title if named else f"{title} {company}"
-    return slugify(text, max_length=SLUG_LENGTH, word_boundary=True) or "posting"
+    return fields.portable(slugify(text, max_length=SLUG_LENGTH, word_boundary=True) or "posting")
 
 
 def assign_unique_slugs(postings: list[Posting]) -> list[Posting]:

@@ -12,6 +12,7 @@ from slugify import slugify
 
 from builder.model import Region, Salary
 
+SLUG_LENGTH = 80  # characters; keeps every page folder name well under 255 bytes
 DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # --- dates -------------------------------------------------------------------------------
@@ -296,7 +297,16 @@ def region_named(name: str) -> Region:
     found = regions_in(name)
     if len(found) == 1:
         return found[0]
-    return Region(name.strip(), slugify(name) or "region", "AdministrativeArea")
+    slug = portable(slugify(name, max_length=SLUG_LENGTH) or "region")  # a file name fits
+    return Region(name.strip(), slug, "AdministrativeArea")
+
+
+def portable(slug: str) -> str:
+    """Keep a slug off the device names Windows will not create as folders ("con", "nul")."""
+    return f"{slug}-1" if WINDOWS_DEVICES.fullmatch(slug) else slug
+
+
+WINDOWS_DEVICES = re.compile(r"con|prn|aux|nul|com\d|lpt\d", re.IGNORECASE)
 
 
 def worldwide_in(text: str) -> tuple[Region, ...]:

@@ -45,12 +45,16 @@ BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+(.*)$")
 # Characters that XML (feeds, sitemap) cannot hold: C0 controls but tab and newlines, and lone
 # surrogates that a JSON "\ud800" escape can produce.
 UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Invisible characters that spoof text: bidi embeddings, overrides and isolates (an unclosed
+# U+202E reverses the rest of a line, "Apply at" included) and zero-width spaces that hide
+# inside words. Joiners stay: emoji sequences and many scripts need them.
+SPOOFING = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 
 
 def repair_text(text: str) -> str:
     """Fix mojibake (UTF-8 read as cp1252), normalize line breaks, keep typography as written."""
     fixed = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
-    return UNWRITABLE.sub("", fixed)
+    return SPOOFING.sub("", UNWRITABLE.sub("", fixed))
 
 
 def repair_values(value: Any) -> Any:
