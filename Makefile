@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEBIAN_TOOLS := Debian: apt-get install nodejs npm default-jre-headless
 
-.PHONY: build test lint format check clean loc validator-tools chromium lighthouse screenshots
+.PHONY: build test lint format check clean loc validator-tools chromium lighthouse screenshots fuzz
 
 # BASE_URL=https://… overrides site.toml's base_url (the Pages workflow passes its URL).
 build: $(STAMP)
@@ -17,6 +17,10 @@ build: $(STAMP)
 # tests/test_browser.py drives Debian's chromium with Playwright, axe-core and Lighthouse.
 test: $(STAMP) lint $(NODE_STAMP) chromium
 	$(PY) -m pytest -q
+
+# Many more random and mutated postings than `make test` tries (a few minutes).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
