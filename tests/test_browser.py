@@ -308,3 +308,20 @@ def result_links(page) -> list[str]:
 
 def test_chromium_is_debians(browser):
     assert browser.version and shutil.which("chromium") == str(Path("/usr/bin/chromium"))
+
+
+def test_search_works_under_a_sub_path(browser, tmp_path):
+    """GitHub Pages serves a project at /<repo>/: results must link inside it."""
+    with serve(tmp_path) as url:
+        output = tmp_path / "board"
+        result = builder.build(builder.Options(CONTENT, output, url + "board/", NOW))
+        assert result.written
+        page = browser.new_page()
+        page.goto(url + "board/search/?q=kubernetes")
+        page.wait_for_selector("pagefind-results .pf-result-link")
+        links = page.locator("pagefind-results .pf-result-link")
+        hrefs = links.evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        assert hrefs and all(href.startswith("/board/jobs/") for href in hrefs)
+        links.first.click()
+        assert page.locator("h1").inner_text() in {p.title for p in result.postings}
+        page.close()
