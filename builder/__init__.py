@@ -16,7 +16,7 @@ from builder.feeds import render_feeds
 from builder.model import Posting, Site
 from builder.output import check_output_dir, write_site
 from builder.problems import Problem, error, sort_problems, warning
-from builder.readers import git_dates, posting_files, read_posting
+from builder.readers import git_dates, posting_files, read_inside, read_posting
 from builder.render import host_files, make_environment, render_pages
 from builder.search import SearchFailed, find_pagefind, index_site, no_search, search_failed
 from builder.taxonomy import Taxonomy, build_taxonomy, load_taxonomy
@@ -141,7 +141,7 @@ def _read_file(
 ) -> tuple[list[Posting], list[Problem]]:
     source = _display(path)
     try:
-        data = path.read_bytes()
+        data = read_inside(path, content_dir)
     except OSError as exc:
         return [], [error(source, f"cannot read the file: {exc.strerror}", "check its permissions")]
     raws, problems = read_posting(source, data)

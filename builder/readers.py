@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import subprocess
@@ -46,6 +47,16 @@ def is_posting_file(path: Path, content_dir: Path) -> bool:
 def posting_files(content_dir: Path) -> list[Path]:
     """List the posting files under content_dir in a stable order."""
     return sorted(p for p in content_dir.rglob("*") if is_posting_file(p, content_dir))
+
+
+def read_inside(path: Path, content_dir: Path) -> bytes:
+    """Read a posting file, refusing a link that leads out of the content folder: a posting
+    linked to /proc/self/environ or ~/.ssh would otherwise be published."""
+    target = path.resolve()
+    if not target.is_relative_to(content_dir.resolve()):
+        reason = f"it links to {target}, outside the content folder; copy the posting in instead"
+        raise PermissionError(errno.EACCES, reason)
+    return target.read_bytes()
 
 
 def read_posting(source: str, data: bytes) -> ReadResult:

@@ -199,3 +199,27 @@ def test_invisible_spoofing_characters_are_removed():
     assert raw.front_matter["company"] == "Acme"
     emoji = front_matter(title="👩‍💻 SRE") + "body"  # the joiner in 👩‍💻 stays
     assert read_posting("p.txt", emoji.encode())[0][0].front_matter["title"] == "👩‍💻 SRE"
+
+
+def test_a_posting_that_links_outside_the_content_is_refused_and_named(content, tmp_path):
+    """It was read and published: a link to /proc/self/environ would put CI's secrets online."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("---\ntitle: TOKEN=hunter2\n---\nTOKEN=hunter2\n")
+    (content / "link.txt").symlink_to(secret)
+    (content / "inside.txt").write_text("---\ntitle: SRE\ncompany: Acme\n---\nbody\n")
+    (content / "alias.txt").symlink_to(content / "inside.txt")  # a link inside is fine
+    done = run_cli(
+        "build", "--content", str(content), "--output", str(tmp_path / "site"), "--keep-going"
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"{content}/link.txt: error: cannot read the file: it links to {secret}, outside the "
+        "content folder; copy the posting in instead" in done.stderr
+    )
+    assert f"{content}/link.txt: skipped because of the errors above" in done.stderr
+    assert "hunter2" not in "".join(
+        p.read_text()
+        for p in (tmp_path / "site").rglob("*")
+        if p.is_file() and p.suffix != ".png" and "pagefind" not in p.parts
+    )
+    assert len(list((tmp_path / "site/jobs").iterdir())) == 2
