@@ -106,7 +106,8 @@ def test_each_kind_of_bad_file_is_one_clear_error(kind, data, line, message):
 
 def test_yaml_tags_that_build_python_objects_are_refused():
     _, [problem] = read(b"---\ntitle: !!python/object/apply:os.system ['true']\n---\nbody")
-    assert "not valid YAML" in problem.message
+    assert "uses the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'" in problem.message
+    assert problem.line == 2
 
 
 def test_git_dates_come_from_git_not_mtime(tmp_path):
