@@ -81,7 +81,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one(tmp_pat
         assert current in (old, new), f"kill {kill - 1} left a broken site: {differ(current, new)}"
         content = new_content if current == old else old_content
         # Kill points spread from start-up to just past the end of a normal build.
-        delay = duration * (0.3 + 0.9 * kill / (KILLS - 1))
+        delay = duration * (0.3 + 1.1 * kill / (KILLS - 1))
         build = subprocess.Popen(
             build_command(content, site),
             stdout=subprocess.DEVNULL,
