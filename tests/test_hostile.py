@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from datetime import UTC, datetime
 
 import lxml.html
 import pytest
@@ -33,6 +34,7 @@ NEVER = {"iframe", "frame", "object", "embed", "applet", "base"}  # forms: the s
 # The site's own scripts: JSON-LD data, and on /search/ Pagefind's UI and search.js.
 OWN_SCRIPTS = re.compile(r"/(pagefind/pagefind-component-ui\.js|static/search\.js)\Z")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
+NOW_MOMENT = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +110,7 @@ def test_apply_links_are_only_http_or_mailto(url):
     [raw], problems = read_posting(
         "p.txt", (front_matter(title="SRE", apply_url=url) + "b").encode()
     )
-    posting, problems = extract(raw, Context(build_taxonomy({}), now=None, first_seen={}))
+    posting, problems = extract(raw, Context(build_taxonomy({}), NOW_MOMENT, first_seen={}))
     if posting.apply_url is None:
         assert any("is not http(s) or mailto; left out" in p.message for p in problems)
     else:
