@@ -72,7 +72,7 @@ def build(options: Options) -> Result:
         return checked
     published = tuple(p for p in checked.postings if not p.draft)
     site = Site(published, options.now, _with_slash(options.base_url or config.base_url), config)
-    pagefind = find_pagefind()
+    pagefind = find_pagefind() if site.open_postings else None  # nothing to search: no index
     environment = make_environment(options.templates_dir, site, search=pagefind is not None)
     pages = render_pages(environment, site, taxonomy)
     pages |= render_feeds(site)
@@ -83,7 +83,8 @@ def build(options: Options) -> Result:
         write_site(pages, options.static_dir, options.output_dir, finish=index)
     except SearchFailed as exc:
         return replace(checked, problems=(*checked.problems, search_failed(output, str(exc))))
-    problems = checked.problems if pagefind else (*checked.problems, no_search(output))
+    missing = not pagefind and site.open_postings
+    problems = (*checked.problems, no_search(output)) if missing else checked.problems
     drafts = len(checked.postings) - len(published)
     return replace(
         checked,

@@ -17,7 +17,7 @@ import cbor2
 
 from builder.problems import Problem, error, warning
 
-INSTALL = "run `make build`, or pip install 'pagefind[bin]'"
+INSTALL = "run `make build`, or pip install 'pagefind[bin]==1.5.2'"
 
 
 class SearchFailed(RuntimeError):
@@ -38,7 +38,8 @@ def find_pagefind() -> Path | None:
 
 def index_site(site_dir: Path, pagefind: Path) -> None:
     """Write the search index and Pagefind's UI into site_dir/pagefind/."""
-    command = [str(pagefind), "--site", str(site_dir), "--silent"]
+    # Only posting pages can be results; reading the lists too would only cost time.
+    command = [str(pagefind), "--site", str(site_dir), "--glob", "jobs/*/index.html", "--silent"]
     try:
         ran = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -52,6 +53,7 @@ def index_site(site_dir: Path, pagefind: Path) -> None:
 # (a known upstream limitation), and names each file by a hash of its bytes. To keep builds
 # byte-identical we sort them and rename them by their new bytes. The layout is Pagefind
 # 1.5's: gzip("pagefind_dcd" + CBOR), a .pf_meta per language that lists the filter files.
+PAGEFIND_VERSION = "1.5.2"  # the version pinned in pyproject.toml, whose layout this reads
 _MAGIC = b"pagefind_dcd"
 _META_FILTERS = 3  # in a .pf_meta: [version, pages, index chunks, filters, sorts, meta fields]
 
@@ -60,6 +62,20 @@ def make_deterministic(bundle: Path) -> None:
     """Sort Pagefind's filter indexes and rename them, and their .pf_meta, by content."""
     entry_file = bundle / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    if entry.get("version") != PAGEFIND_VERSION:
+        raise SearchFailed(
+            f"Pagefind {entry.get('version')} is installed, but sreboard reads the index "
+            f"layout of {PAGEFIND_VERSION}"
+        )
+    try:
+        _sort_languages(bundle, entry)
+    except (OSError, ValueError, KeyError, TypeError, EOFError, cbor2.CBORDecodeError) as exc:
+        raise SearchFailed(f"cannot read Pagefind's filter index: {exc}") from exc
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _sort_languages(bundle: Path, entry: dict[str, Any]) -> None:
+    """Sort each language's filters; record its new .pf_meta name in the entry."""
     for language in entry["languages"].values():
         meta_file = bundle / f"pagefind.{language['hash']}.pf_meta"
         meta = _read_index(meta_file)
@@ -68,7 +84,6 @@ def make_deterministic(bundle: Path) -> None:
         )
         meta_file.unlink()
         language["hash"] = _write_index(bundle, "pagefind.", language["hash"], ".pf_meta", meta)
-    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
 
 
 def _sort_filter(folder: Path, file: str) -> str:

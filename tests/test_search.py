@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 
 import cbor2
+import pytest
 from conftest import CONTENT, NOW, build_site, tree
 
 import builder
+from builder.search import SearchFailed, make_deterministic
 
 
 def read_index(path):
@@ -70,6 +73,30 @@ def test_a_failing_pagefind_keeps_the_previous_site(content, tmp_path, monkeypat
     assert not result.written
     assert [str(p) for p in result.errors] == [
         f"{output}: error: Pagefind could not index the site: index exploded — "
-        "run `make build`, or pip install 'pagefind[bin]'"
+        "run `make build`, or pip install 'pagefind[bin]==1.5.2'"
     ]
     assert tree(output) == before
+
+
+def test_a_board_with_no_open_posting_has_no_index_and_says_so(content, tmp_path):
+    (content / "a.txt").write_text(
+        "---\nexpires: 2026-01-01\n---\nSRE at Acme\n\nKubernetes on-call.\n", encoding="utf-8"
+    )
+    result = build_site(content, tmp_path / "site")
+    assert result.written and not any("Pagefind" in p.message for p in result.problems)
+    assert not (tmp_path / "site" / "pagefind").exists()  # Pagefind would index every page
+    search_page = (tmp_path / "site" / "search" / "index.html").read_text()
+    assert "no open postings to search" in search_page and "pagefind-input" not in search_page
+
+
+def test_an_index_from_another_pagefind_version_is_refused(seed_site, tmp_path):
+    bundle = tmp_path / "pagefind"
+    shutil.copytree(seed_site[1] / "pagefind", bundle)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    (bundle / "pagefind-entry.json").write_text(json.dumps(entry | {"version": "9.0.0"}))
+    with pytest.raises(SearchFailed, match=r"Pagefind 9\.0\.0 is installed"):
+        make_deterministic(bundle)
+    (bundle / "pagefind-entry.json").write_text(json.dumps(entry))
+    next((bundle / "filter").iterdir()).write_bytes(b"not gzip")
+    with pytest.raises(SearchFailed, match="cannot read Pagefind's filter index"):
+        make_deterministic(bundle)
