@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -67,10 +67,17 @@ class Pager:
         shown = {1, self.count, *range(self.number - 1, self.number + 2)}
         numbers: list[int | None] = []
         for number in sorted(n for n in shown if 1 <= n <= self.count):
-            if numbers and number - (numbers[-1] or 0) > 1:
+            skipped = number - (numbers[-1] or 0) - 1 if numbers else 0
+            if skipped == 1:  # a gap of one page: link the page rather than an ellipsis
+                numbers.append(number - 1)
+            elif skipped > 1:
                 numbers.append(None)
             numbers.append(number)
         return numbers
+
+
+# Company names are short: the companies index lists more of them a page than a list of cards.
+NAMES_PER_PAGE = 100
 
 
 class _PageSet:
@@ -81,67 +88,104 @@ class _PageSet:
         self.pages: Pages = {}
         self.indexed: list[tuple[str, datetime]] = []  # sitemap entries with their lastmod
 
-    def add(
-        self,
-        path: str,
-        template: str,
-        postings: tuple[Posting, ...],
-        changes: tuple[Posting, ...] | None = None,  # what dates the page, if not `postings`
-        indexable: bool = True,
-        **context: Any,
-    ) -> None:
-        """Render one page into `path`/index.html."""
+    def add(self, path: str, template: str, lastmod: datetime | None, **context: Any) -> None:
+        """Render one page into `path`/index.html; the sitemap lists it when it has a lastmod."""
         target = PurePosixPath(path, "index.html")
         if target in self.pages:  # slugs are made unique upstream: a clash here is a bug
             raise ValueError(f"two pages would be written to {target}")
-        html = self.env.get_template(template).render(path=path, postings=postings, **context)
-        self.pages[target] = html.encode()
-        if indexable:
-            dated_by = postings if changes is None else changes
-            self.indexed.append((path, self.site.last_change(dated_by)))
+        self.pages[target] = self.env.get_template(template).render(path=path, **context).encode()
+        if lastmod is not None:
+            self.indexed.append((path, lastmod))
 
     def add_list(
-        self, folder: str, template: str, postings: tuple[Posting, ...], **context: Any
+        self,
+        folder: str,
+        template: str,
+        items: Sequence[Any],
+        lastmod: datetime,
+        name: str = "postings",
+        size: int = 0,  # 0: the board's page_size
+        **context: Any,
     ) -> None:
-        """Render a list of postings as pages of `page_size`; an empty list still gets page 1."""
-        size = self.site.config.page_size
-        count = max(1, -(-len(postings) // size))
+        """Render a list as numbered pages; an empty list still gets its first page.
+
+        Every page is dated by the whole list: an addition at its top shifts every later page.
+        """
+        size = size or self.site.config.page_size
+        count = max(1, -(-len(items) // size))
         for number in range(1, count + 1):
-            pager = Pager(folder, number, count, len(postings))
-            chunk = postings[(number - 1) * size : number * size]
-            self.add(pager.path(number), template, chunk, pager=pager, **context)
+            pager = Pager(folder, number, count, len(items))
+            chunk = items[(number - 1) * size : number * size]
+            self.add(pager.path(number), template, lastmod, pager=pager, **{name: chunk}, **context)
 
 
 def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
     """Render every HTML page of the site, and the sitemap and robots.txt that list them."""
     out = _PageSet(env, site)
-    everything = site.postings
+    board_changed = site.last_change(site.postings)  # a closing moves a posting between lists
     by_tag, by_region = site.by_tag(), site.by_region()
-    browse = {"regions": region_counts(by_region, site), "skills": top_tags(by_tag, site)}
-    out.add_list("", "index.html", site.open_postings, changes=everything, **browse)
-    out.add_list("archive/", "archive.html", site.closed_postings, changes=everything)
-    for posting in site.postings:
-        is_open = posting.is_open(site.now)
-        jsonld = job_posting_jsonld(posting, site) if is_open else None
-        out.add(posting.path, "posting.html", (posting,), posting=posting, jsonld=jsonld,
-                indexable=is_open)  # fmt: skip
-    out.add("tags/", "tags.html", everything, groups=tag_groups(by_tag, taxonomy))
+    regions = region_counts(by_region, site)
+    skills = top_tags(by_tag, site)
+    out.add_list(
+        "",
+        "index.html",
+        site.open_postings,
+        board_changed,
+        regions=open_region_counts(regions),
+        skills=skills,
+    )
+    out.add_list("archive/", "archive.html", site.closed_postings, board_changed)
+    _posting_pages(out, site, open_regions(by_region))
+    out.add("tags/", "tags.html", board_changed, groups=tag_groups(by_tag, taxonomy))
     for tag, postings in by_tag.items():
         folder = f"tags/{tag.slug}/"
-        out.add_list(folder, "tag.html", postings, tag=tag, feed_folder=folder)
-    out.add("regions/", "regions.html", everything, regions=browse["regions"])
+        dated = site.last_change(postings)
+        out.add_list(folder, "tag.html", postings, dated, tag=tag, feed_folder=folder)
+    out.add("regions/", "regions.html", board_changed, regions=regions)
     for region, postings in by_region.items():
         folder = f"regions/{region.slug}/"
-        out.add_list(folder, "region.html", postings, region=region, feed_folder=folder)
-    by_company = site.by_company()
-    out.add("companies/", "companies.html", everything, companies=company_counts(by_company, site))
-    for slug, postings in by_company.items():
-        out.add_list(f"companies/{slug}/", "company.html", postings, company=postings[0].company)
-    out.add("search/", "search.html", (), indexable=False)
+        dated = site.last_change(postings)
+        out.add_list(folder, "region.html", postings, dated, region=region, feed_folder=folder)
+    _company_pages(out, site)
+    out.add("search/", "search.html", None)
     out.pages[PurePosixPath("404.html")] = (
         env.get_template("404.html").render(path="404.html").encode()
     )
     return out.pages | render_sitemap(env, out.indexed)
+
+
+def _posting_pages(out: _PageSet, site: Site, regions_of: dict[str, list[Region]]) -> None:
+    """Render each posting; only open ones carry JSON-LD and go in the sitemap."""
+    for posting in site.postings:
+        is_open = posting.is_open(site.now)
+        out.add(
+            posting.path,
+            "posting.html",
+            site.last_change((posting,)) if is_open else None,
+            posting=posting,
+            jsonld=job_posting_jsonld(posting, site) if is_open else None,
+            search_regions=regions_of.get(posting.path, []),
+        )
+
+
+def _company_pages(out: _PageSet, site: Site) -> None:
+    """Render the companies index and each company's list."""
+    by_company = site.by_company()
+    rows = company_counts(by_company, site)
+    board_changed = site.last_change(site.postings)
+    out.add_list("companies/", "companies.html", rows, board_changed, "companies", NAMES_PER_PAGE)
+    for slug, postings in by_company.items():
+        folder, company = f"companies/{slug}/", postings[0].company
+        out.add_list(folder, "company.html", postings, site.last_change(postings), company=company)
+
+
+def open_regions(by_region: dict[Region, tuple[Posting, ...]]) -> dict[str, list[Region]]:
+    """Map each posting's path to the region pages that list it: its search filter values."""
+    regions_of: dict[str, list[Region]] = {}
+    for region, postings in by_region.items():
+        for posting in postings:
+            regions_of.setdefault(posting.path, []).append(region)
+    return regions_of
 
 
 def region_counts(by_region: dict[Region, tuple[Posting, ...]], site: Site) -> list[tuple]:
@@ -150,6 +194,11 @@ def region_counts(by_region: dict[Region, tuple[Posting, ...]], site: Site) -> l
         (region, sum(p.is_open(site.now) for p in postings))
         for region, postings in by_region.items()
     ]
+
+
+def open_region_counts(regions: list[tuple]) -> list[tuple]:
+    """Keep the regions that have an open posting, for the home page's 'Where you live'."""
+    return [(region, count) for region, count in regions if count]
 
 
 def company_counts(by_company: dict[str, tuple[Posting, ...]], site: Site) -> list[tuple]:

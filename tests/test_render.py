@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 
@@ -228,7 +229,8 @@ def test_long_lists_are_paginated_and_every_posting_is_on_exactly_one_page():
     middle = lxml.html.fromstring(pages["page/2/index.html"])
     assert middle.xpath('//a[@rel="prev"]/@href') == ["/"]
     assert middle.xpath('//a[@rel="next"]/@href') == ["/page/3/"]
-    assert middle.xpath('//a[@aria-current="page"]/@href') == ["/", "/page/2/"]  # nav, pager
+    assert middle.xpath('//a[@aria-current="page"]/@href') == ["/page/2/"]  # in the pager
+    assert middle.xpath('//nav[@aria-label="Main"]//a[@aria-current="true"]/@href') == ["/"]
     assert "(page 2 of 3)" in middle.findtext(".//title")
     assert middle.xpath('//link[@rel="canonical"]/@href') == ["https://board.example/page/2/"]
 
@@ -246,6 +248,7 @@ def test_the_pager_links_first_last_and_neighbours_with_gaps():
     assert Pager("", 1, 3, 50).numbers() == [1, 2, 3]
     assert Pager("x/", 6, 12, 300).numbers() == [1, None, 5, 6, 7, None, 12]
     assert Pager("x/", 12, 12, 300).numbers() == [1, None, 11, 12]
+    assert Pager("x/", 4, 12, 300).numbers() == [1, 2, 3, 4, 5, None, 12]  # no gap of one
     assert Pager("x/", 1, 12, 300).path(1) == "x/" and Pager("x/", 1, 2, 30).next == "x/page/2/"
 
 
@@ -305,6 +308,56 @@ def test_a_closed_posting_disables_apply_and_is_not_searchable():
 def test_a_posting_without_an_apply_link_says_how_to_apply():
     page = rendered(site_of(make_posting()))["jobs/sre-acme/index.html"].decode()
     assert "The ad gives no apply link" in page and 'class="apply"' not in page
+
+
+def test_every_page_of_a_list_is_dated_by_the_whole_list_and_links_under_a_sub_path():
+    go = Tag("Go", "go", "Languages")
+    postings = numbered(3, tags=(go,))
+    edited = replace(postings[0], date_modified=datetime(2026, 11, 20, tzinfo=UTC))
+    board = "https://example.github.io/board/"
+    site = Site((edited, *postings[1:]), NOW, board, Config(page_size=2))
+    pages = rendered(site)
+    sitemap = lxml.etree.fromstring(pages["sitemap.xml"])
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    lastmod = {
+        url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns)
+        for url in sitemap.findall("s:url", ns)
+    }
+    for folder in ("", "tags/go/", "companies/acme/"):
+        assert lastmod[f"{board}{folder}page/2/"] == lastmod[f"{board}{folder}"]
+        assert lastmod[f"{board}{folder}"] == "2026-11-20T00:00:00+00:00"
+        page = lxml.html.fromstring(pages[f"{folder}index.html"])
+        assert page.xpath('//a[@rel="next"]/@href') == [f"/board/{folder}page/2/"]
+
+
+def test_the_companies_index_is_paginated_too():
+    postings = tuple(
+        make_posting(slug=f"j{n}", company=f"Co {n:03}", company_slug=f"co-{n:03}")
+        for n in range(150)
+    )
+    pages = rendered(site_of(*postings))
+    first, second = (
+        lxml.html.fromstring(pages[p])
+        for p in ("companies/index.html", "companies/page/2/index.html")
+    )
+    assert len(first.xpath("//main//li/a[contains(@href, '/companies/co-')]")) == 100
+    assert len(second.xpath("//main//li/a[contains(@href, '/companies/co-')]")) == 50
+    assert "companies/page/3/index.html" not in pages
+
+
+def test_search_filters_a_region_as_its_region_pages_do():
+    anywhere = make_posting(slug="a", regions=(WORLD,))
+    europe = make_posting(slug="e", regions=(EUROPE,))
+    german = make_posting(slug="g", regions=(GERMANY,))
+    pages = rendered(site_of(anywhere, europe, german))
+
+    def regions(slug: str) -> set[str]:
+        page = lxml.html.fromstring(pages[f"jobs/{slug}/index.html"])
+        return set(page.xpath('//*[@data-pagefind-filter="region"]/text()'))
+
+    assert regions("a") == {"Worldwide", "Europe", "Germany"}  # a German may apply to all
+    assert regions("e") == {"Europe", "Germany"}
+    assert regions("g") == {"Germany"}
 
 
 def test_search_filters_come_from_the_facts_a_posting_has():
