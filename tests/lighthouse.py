@@ -38,8 +38,12 @@ def audit(url: str, report_file: Path) -> dict[str, Any]:
         f"--only-categories={','.join(CATEGORIES)}",
         f"--chrome-flags={flags}",
     ]
+    if not LIGHTHOUSE.exists():
+        raise RuntimeError(f"no {LIGHTHOUSE}: run `make test` or `npm ci` to install Lighthouse")
     env = {**os.environ, "CHROME_PATH": str(CHROMIUM)}
-    subprocess.run(command, env=env, check=True, timeout=240, capture_output=True)
+    ran = subprocess.run(command, env=env, timeout=240, capture_output=True, text=True)
+    if ran.returncode != 0:
+        raise RuntimeError(f"Lighthouse failed on {url}: {ran.stderr.strip()[-2000:]}")
     return json.loads(report_file.read_text(encoding="utf-8"))
 
 

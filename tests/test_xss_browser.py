@@ -6,11 +6,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from browser import have_chromium, launch, serve
+from browser import SKIP_BROWSER, launch, serve
 from conftest import run_cli
 from hostile_corpus import NOW, make_corpus, xss_postings
 
-pytestmark = pytest.mark.skipif(not have_chromium(), reason="needs Debian's chromium")
+pytestmark = pytest.mark.skipif(SKIP_BROWSER, reason="SREBOARD_SKIP_BROWSER=1")
 
 # What the live DOM must not hold; the site's own scripts are JSON-LD data and, on /search/,
 # Pagefind's UI and search.js.
