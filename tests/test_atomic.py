@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import fcntl
+import math
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -18,6 +21,8 @@ import builder.output
 from builder.output import UnsafeOutput, write_site
 
 KILLS = 20
+POLL = 0.001  # seconds between looks at the output's parent folder
+WAIT_LIMIT = 60  # seconds a build may take to make its staging folder, or to exit
 SEEDS = sorted(p.name for p in CONTENT.glob("0*.txt"))[:2]
 NOW = "2026-11-23T12:00:00Z"
 EXTRA = "---\ntitle: Database SRE\ncompany: Acme\ndate: 2026-11-01\n---\nWe run Postgres.\n"
@@ -49,12 +54,50 @@ def make_content(folder: Path, *extra: str) -> Path:
     return folder
 
 
-def reference(content: Path, output: Path) -> tuple[dict[str, bytes], float]:
-    """Build content once, uninterrupted; return the site and how long the build took."""
-    started = time.perf_counter()
-    done = subprocess.run(build_command(content, output), capture_output=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return tree(output), time.perf_counter() - started
+def staging_folders(site: Path) -> set[str]:
+    prefix = f".{site.name}.tmp-"
+    return {entry.name for entry in os.scandir(site.parent) if entry.name.startswith(prefix)}
+
+
+def start_and_watch(content: Path, site: Path) -> tuple[subprocess.Popen[bytes], str | None, float]:
+    """Start a build of content into site and wait until its staging folder appears. Return the
+    build, the folder's name (None if the build ended before it was seen) and when it was seen.
+    An earlier killed build's leftovers are there at the start: only a new name counts."""
+    before = staging_folders(site)
+    build = subprocess.Popen(
+        build_command(content, site),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # so a kill takes Pagefind with it, as a CI cancel would
+    )
+    deadline = time.perf_counter() + WAIT_LIMIT
+    while build.poll() is None:
+        if new := staging_folders(site) - before:
+            return build, new.pop(), time.perf_counter()
+        if time.perf_counter() > deadline:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.wait()
+            pytest.fail(f"the build made no staging folder in {WAIT_LIMIT} s")
+        time.sleep(POLL)
+    return build, None, time.perf_counter()
+
+
+def exited_by(build: subprocess.Popen[bytes], moment: float) -> float | None:
+    """Wait until moment (at most WAIT_LIMIT s); return when the build exited, else None."""
+    moment = min(moment, time.perf_counter() + WAIT_LIMIT)
+    while time.perf_counter() < moment:
+        if build.poll() is not None:
+            return time.perf_counter()
+        time.sleep(POLL)
+    return time.perf_counter() if build.poll() is not None else None
+
+
+def rebuild(content: Path, site: Path) -> float:
+    """Build content into site uninterrupted; return how long it ran after staging appeared."""
+    build, staging, seen = start_and_watch(content, site)
+    ended = exited_by(build, math.inf)
+    assert build.returncode == 0 and staging and ended, "the build failed or made no staging"
+    return ended - seen
 
 
 def differ(site: dict[str, bytes], other: dict[str, bytes]) -> list[str]:
@@ -66,34 +109,56 @@ def leftovers(parent: Path) -> list[str]:
 
 
 def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one(tmp_path):
+    """Kill builds between the moment their staging folder appears (about 3/4 into a build:
+    before it, nothing is written) and just after they exit. Each kill must leave the old site
+    or the new one, byte for byte, and the next build must remove what the killed one left."""
     old_content = make_content(tmp_path / "old")
     new_content = make_content(tmp_path / "new", EXTRA)
-    build_site(old_content, tmp_path / "old-site")
-    old = tree(tmp_path / "old-site")
-    new, duration = reference(new_content, tmp_path / "new-site")
-    assert old != new
     site = tmp_path / "out/site"
-    site.parent.mkdir()
-    shutil.copytree(tmp_path / "old-site", site)
-    outcomes = []
-    for kill in range(KILLS):
+    build_site(old_content, site)
+    old = tree(site)
+    remaining = [rebuild(new_content, site)]  # staging to exit, re-measured by every exit
+    new = tree(site)
+    remaining.append(rebuild(old_content, site))
+    assert tree(site) == old != new
+    # Fractions of the remaining time, denser early: the swap comes about halfway. A few land
+    # past the expected end, and two wait for the exit (so the site changes however slow).
+    timed = [1.25 * (n / (KILLS - 3)) ** 1.5 for n in range(KILLS - 2)]
+    schedule = [*timed, math.inf, math.inf]
+    schedule = [schedule[n * 7 % KILLS] for n in range(KILLS)]  # spread, to re-measure early
+    kinds: Counter[str] = Counter()
+    changed = []
+    for kill, fraction in enumerate(schedule):
         current = tree(site)
-        assert current in (old, new), f"kill {kill - 1} left a broken site: {differ(current, new)}"
         content = new_content if current == old else old_content
-        # Kill points spread from start-up to just past the end of a normal build.
-        delay = duration * (0.3 + 1.1 * kill / (KILLS - 1))
-        build = subprocess.Popen(
-            build_command(content, site),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # so the kill takes Pagefind with it, as a CI cancel would
-        )
-        time.sleep(delay)
-        os.killpg(build.pid, signal.SIGKILL)
-        build.wait(timeout=10)
-        outcomes.append(tree(site) != current)
-    assert tree(site) in (old, new)
-    assert any(outcomes) and not all(outcomes), "no kill landed before or after the swap"
+        left = set(leftovers(site.parent)) - {".site.lock"}
+        build, staging, seen = start_and_watch(content, site)
+        ended = exited_by(build, seen + fraction * statistics.median(remaining))
+        if ended is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.wait(timeout=10)
+        else:
+            assert build.returncode == 0, f"build {kill} failed"
+            if staging:
+                remaining.append(ended - seen)
+        after = tree(site)
+        assert after in (old, new), f"kill {kill} left a broken site: {differ(after, current)}"
+        stayed = staging is not None and (site.parent / staging).exists()
+        if ended is not None:
+            kinds["after exit"] += 1
+            assert leftovers(site.parent) == [], f"build {kill} left files behind"
+        elif stayed and after == current:
+            kinds["while staging"] += 1  # observed: killed while writing the new site
+        elif stayed:
+            kinds["during swap"] += 1  # swapped in, the old site not yet removed
+        else:
+            kinds["after swap"] += 1
+        if staging:  # a build removes what the kill before left, before it makes its own
+            assert not left & set(leftovers(site.parent)), f"build {kill} kept {left}"
+        changed.append(after != current)
+    print(f"kills: {dict(kinds)}; staging to exit: {statistics.median(remaining):.3f} s")
+    assert kinds["while staging"] >= 3, f"too few kills landed while staging existed: {kinds}"
+    assert any(changed) and not all(changed), kinds
     done = subprocess.run(build_command(new_content, site), capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert tree(site) == new
