@@ -15,7 +15,8 @@ from builder.model import RawPosting
 from builder.normalize import REAL_TAG, body_to_html, html_to_text, unescape_if_escaped
 
 Found = dict[str, Any]
-FILE_NAME_LINE = re.compile(r"\S.*\.(txt|pdf|docx?|rtf|html?|md)\s*\Z|\A\S*[-_]\S*[-_]\S*\Z", re.I)
+# Anchored: unanchored, search() would retry from every position of a long line (quadratic).
+FILE_NAME_LINE = re.compile(r"\A(\S.*\.(txt|pdf|docx?|rtf|html?|md)\s*|\S*[-_]\S*[-_]\S*)\Z", re.I)
 TITLE_COMPANY = re.compile(r"\s(?:-|–|—|@|at)\s+([^-–—@]{2,40})\Z")
 LOCATION_LABEL = re.compile(r"^\s*location\s*:\s*(.+)$", re.IGNORECASE)
 APPLY_LINK = re.compile(r"\[[^\]]*apply[^\]]*\]\(([^)\s]+)\)", re.IGNORECASE)

@@ -50,10 +50,11 @@ def write_site(
     """
     for relative in pages:
         _check_page_path(relative)
-    parent = output_dir.resolve().parent
+    output_dir = output_dir.resolve()  # one name for the lock, the staging and the swap
+    parent = output_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     with _locked(parent / f".{output_dir.name}.lock"):
-        _recover(parent, output_dir.resolve())
+        _recover(parent, output_dir)
         _remove_leftovers(parent, output_dir.name)
         staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
         try:
@@ -62,7 +63,7 @@ def write_site(
                 shutil.copytree(static_dir, staging / "static")
             if finish:
                 finish(staging)
-            _swap(staging, output_dir.resolve())
+            _swap(staging, output_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

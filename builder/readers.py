@@ -28,7 +28,9 @@ MAX_DEPTH = 40
 YAML = YAMLHandler()
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is built in
 HTML_PAGE = re.compile(r"\A\s*(<!doctype html|<html\b)", re.I)
-MARKDOWN_HINT = re.compile(r"^(#{1,6} |.*\[[^\]]+\]\([^)]+\)|.*\*\*\S)", re.M)
+# A heading line, a [link](url) or **bold**. Bounded classes that stop at the next "[" keep a
+# line of a million "[a](" linear; ".*\[" there backtracked over the whole line at every "[".
+MARKDOWN_HINT = re.compile(r"^#{1,6} |\[[^\]\[\n]{1,300}\]\([^)\s\[]{1,2000}\)|\*\*\S", re.M)
 # Text that can only be meant as JSON, so a parse error is reported rather than read as prose.
 JSON_START = re.compile(r"\{\s*(\"|\}|\Z)|\[\s*([\[{\"\]]|\Z)")
 JSONLD_SCRIPT = re.compile(
@@ -56,7 +58,8 @@ def read_inside(path: Path, content_dir: Path) -> bytes:
     if not target.is_relative_to(content_dir.resolve()):
         reason = f"it links to {target}, outside the content folder; copy the posting in instead"
         raise PermissionError(errno.EACCES, reason)
-    return target.read_bytes()
+    with target.open("rb") as handle:  # no more than the limit and a byte: enough to refuse
+        return handle.read(MAX_BYTES + 1)
 
 
 def read_posting(source: str, data: bytes) -> ReadResult:
@@ -96,7 +99,7 @@ def _key_lines(block: str, block_line: int) -> dict[str, int]:
 
 def _unreadable(source: str, data: bytes) -> Problem | None:
     if len(data) > MAX_BYTES:
-        return error(source, f"file is {len(data):,} bytes, over the 1 MiB limit", "trim it")
+        return error(source, "file is over the 1 MiB limit", "trim it to the job ad itself")
     if not data.strip():
         return error(source, "file is empty", "add the posting's text or delete the file")
     if b"\x00" in data:
@@ -163,8 +166,13 @@ _YAML_SHAPE_FIX = "write each value out in full as plain text, lists and `key: v
 
 
 def _unconstructible(source: str, block: str, block_line: int, exc: Exception) -> Problem:
-    """Report a value YAML parsed but Python cannot hold, on its line when it is a date."""
+    """Report a value YAML parsed but Python cannot hold, on its line where it can be found."""
     for number, text in enumerate(block.split("\n")):
+        if re.search(r"\d{4301}", text):  # Python refuses integers of over 4,300 digits
+            what = "front matter has a number of over 4,300 digits"
+            return error(
+                source, what, "write it as text in quotes, or remove it", block_line + number
+            )
         found = re.search(r":\s*(\d{4})-(\d\d?)-(\d\d?)", text)
         if found and not _is_date(*map(int, found.groups())):
             what = f"front matter has a date that does not exist: {exc}"
@@ -221,12 +229,15 @@ def _read_json(source: str, body: str, front_matter: dict[str, Any], line: int) 
     except json.JSONDecodeError as exc:
         where = line + exc.lineno - 1
         return [], [error(source, f"JSON is not valid: {exc.msg}", _JSON_FIX, where)]
+    except ValueError:  # Python refuses integers of over 4,300 digits
+        return [], [error(source, _HUGE_NUMBER, _JSON_FIX, line)]
     except RecursionError:
         return [], [error(source, "JSON is nested too deeply", _JSON_FIX, line)]
     return _postings_from_jsonld(source, document, front_matter, line)
 
 
 _JSON_FIX = "fix the JSON, or save the posting as text or Markdown"
+_HUGE_NUMBER = "JSON holds a number of over 4,300 digits, too long to read"
 
 
 def _read_html_page(source: str, body: str, front_matter: dict[str, Any], line: int) -> ReadResult:
@@ -237,6 +248,8 @@ def _read_html_page(source: str, body: str, front_matter: dict[str, Any], line: 
             documents.append(json.loads(block))
         except json.JSONDecodeError as exc:
             return [], [error(source, f"JSON-LD in the page is not valid: {exc.msg}", _JSON_FIX)]
+        except ValueError:
+            return [], [error(source, f"JSON-LD in the page: {_HUGE_NUMBER}", _JSON_FIX)]
         except RecursionError:
             return [], [error(source, "JSON-LD in the page is nested too deeply", _JSON_FIX)]
     return _postings_from_jsonld(source, documents, front_matter, line, in_page=True)

@@ -18,6 +18,7 @@ UNKNOWN_CATEGORY = "Other"
 # (so "JavaScript" is not Java, "trust" is not Rust, "C++" is not C).
 BEFORE = r"(?<![\w+#@])"
 AFTER = r"(?![\w+#]|\.\w)"
+SENTENCE_LOOKBACK = 80  # characters before a strict name searched for a sentence start
 SENTENCE_START = re.compile(r"(?:\A|(?<!\be\.g)(?<!\bi\.e)[.!?]\s+|\n\s*)\Z")
 # Words after a sentence-opening "Go" that make it the verb: "Go to", "Go ahead".
 VERB_AFTER = re.compile(
@@ -50,7 +51,10 @@ class Taxonomy:
         if word in self.strict_names:
             # "Go" the language, never "go" the verb nor "Go to…" opening a sentence; a
             # line that is only "Go" (a list item) or "Go Developer" is still the language.
-            starts_sentence = SENTENCE_START.search(text, 0, match.start())
+            # Look back a bounded way: searching the whole prefix made each match cost the
+            # length of the text before it, which is quadratic on a posting full of "Go".
+            window = max(0, match.start() - SENTENCE_LOOKBACK)
+            starts_sentence = SENTENCE_START.search(text, window, match.start())
             verb_like = VERB_AFTER.match(text, match.end())
             return None if starts_sentence and verb_like else self.strict_names[word]
         return self.by_alias.get(word.lower())

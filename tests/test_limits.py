@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import TAXONOMY, run_cli
 
+from builder.extract import Context, extract
 from builder.readers import MAX_BYTES, MAX_DEPTH, read_posting
+from builder.taxonomy import load_taxonomy
 
 ALIAS_BOMB = """---
 title: SRE
@@ -51,7 +54,7 @@ def read_quickly(text: str | bytes) -> list[str]:
 def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed():
     huge = "---\ntitle: SRE\n---\n" + "x" * MAX_BYTES
     assert read_quickly(huge) == [
-        f"hostile.txt: error: file is {len(huge):,} bytes, over the 1 MiB limit — trim it"
+        "hostile.txt: error: file is over the 1 MiB limit — trim it to the job ad itself"
     ]
 
 
@@ -142,3 +145,74 @@ def test_the_cli_names_every_refused_file_and_builds_the_rest(content, tmp_path:
     for name in sorted(set(files) - {"good.txt"}):
         assert f"{content}/{name}: skipped because of the errors above" in done.stderr
     assert (tmp_path / "site/jobs/sre-acme/index.html").is_file()
+
+
+# --- Shapes that took quadratic time: each now reads in linear time ------------------------------
+
+BIG_NUMBER = "1" * 5000  # Python refuses to read integers of over 4,300 digits
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '{"@type": "JobPosting", "title": "SRE", "n": ' + BIG_NUMBER + "}",
+            "hostile.txt:1: error: JSON holds a number of over 4,300 digits, too long to read",
+        ),
+        (
+            '<!doctype html><script type="application/ld+json">{"n": ' + BIG_NUMBER + "}</script>",
+            "hostile.txt: error: JSON-LD in the page: JSON holds a number of over 4,300 digits",
+        ),
+        (
+            "---\ntitle: SRE\nn: " + BIG_NUMBER + "\n---\nbody\n",
+            "hostile.txt:3: error: front matter has a number of over 4,300 digits",
+        ),
+    ],
+)
+def test_a_number_too_long_for_python_is_a_problem_on_its_line(text, expected):
+    [problem] = read_quickly(text)
+    assert problem.startswith(expected)
+
+
+def extract_quickly(text: str, limit: float = 6.0):
+    """Read and extract one posting, failing if it took quadratic time (minutes, at this size)."""
+    taxonomy, _ = load_taxonomy(TAXONOMY)
+    context = Context(taxonomy, datetime(2026, 11, 23, tzinfo=UTC), {}, {}, None)
+    started = time.perf_counter()
+    raws, problems = read_posting("hostile.txt", text.encode())
+    postings = [extract(raw, context)[0] for raw in raws]
+    elapsed = time.perf_counter() - started
+    assert elapsed < limit, f"took {elapsed:.1f} s"
+    assert not [p for p in problems if p.is_error]
+    return postings
+
+
+def fill(prefix: str, unit: str) -> str:
+    """Repeat `unit` after `prefix` up to half the size limit: enough to take minutes at
+    quadratic cost, little enough to keep the test quick at linear cost."""
+    return prefix + unit * ((MAX_BYTES // 2 - len(prefix)) // len(unit))
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # Each took from a minute to hours before: nh3 on nested blocks, Python-Markdown on
+        # link openers, an unanchored regex on one long line, the tagger on many "Go".
+        ("nested divs", fill("<p>SRE</p>", "<div>")),
+        ("nested lists", fill("<p>SRE</p>", "<ol><li>")),
+        ("markdown links", fill("# [SRE](https://a.example/)\n\n", "[a](")),
+        ("markdown images", fill("# [SRE](https://a.example/)\n\n", "![a](")),
+        ("markdown autolinks", fill("# [SRE](https://a.example/)\n\n", "<http://a")),
+        ("one long line", fill("SRE - Acme ", "a ")),
+        ("many strict names", fill("SRE at Acme\n\n", "we use Go and ")),
+    ],
+)
+def test_hostile_shapes_take_linear_time(name, text):
+    assert len(text.encode()) <= MAX_BYTES
+    [posting] = extract_quickly(text)
+    assert posting.title
+
+
+def test_a_posting_full_of_go_is_still_tagged_go_and_the_verb_still_is_not():
+    [posting] = extract_quickly(fill("SRE at Acme\n\n", "We use Go daily. Go to the docs. "))
+    assert [tag.name for tag in posting.tags] == ["Go"]
