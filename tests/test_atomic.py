@@ -215,6 +215,20 @@ def test_a_second_build_fails_clearly_while_one_holds_the_lock(tmp_path):
     assert tree(site) == before
 
 
+def test_a_symlink_to_the_output_takes_the_same_lock(tmp_path):
+    content = make_content(tmp_path / "content")
+    site = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--output", str(site)).returncode == 0
+    before = tree(site)
+    (tmp_path / "link").symlink_to(site)
+    with (tmp_path / ".site.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        (content / "extra.txt").write_text(EXTRA)
+        done = run_cli("build", "--content", str(content), "--output", str(tmp_path / "link"))
+    assert done.returncode == 2 and "another build is writing this site" in done.stderr
+    assert tree(site) == before
+
+
 def test_builds_started_together_never_corrupt_the_site(tmp_path):
     contents = [make_content(tmp_path / "a"), make_content(tmp_path / "b", EXTRA)]
     for folder in contents:
