@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 Pages = dict[PurePosixPath, bytes]
+SITE_MARK = ".nojekyll"  # every build writes it: a folder without it was not built by us
 MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
 
 
@@ -36,6 +37,11 @@ def check_output_dir(output_dir: Path, content_dir: Path, protected: list[Path])
             raise UnsafeOutput(
                 f"refusing to write the site to {output_dir}: it would replace {place}"
             )
+    if target.is_dir() and any(target.iterdir()) and not (target / SITE_MARK).exists():
+        raise UnsafeOutput(
+            f"refusing to write the site to {output_dir}: it holds files that no build wrote "
+            f"(there is no {SITE_MARK}); empty it, or choose another --output"
+        )
 
 
 def write_site(

@@ -267,3 +267,18 @@ def test_an_output_folder_that_holds_the_content_is_refused(tmp_path):
     assert done.returncode == 2
     assert f"it would replace {content}" in done.stderr
     assert tree(content) == before
+
+
+def test_a_folder_that_no_build_wrote_is_never_replaced(tmp_path):
+    content = make_content(tmp_path / "content")
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "thesis.txt").write_text("years of work")
+    done = run_cli("build", "--content", str(content), "--output", str(documents))
+    assert done.returncode == 2
+    assert "it holds files that no build wrote (there is no .nojekyll)" in done.stderr
+    assert tree(documents) == {"thesis.txt": b"years of work"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_cli("build", "--content", str(content), "--output", str(empty)).returncode == 0
+    assert run_cli("build", "--content", str(content), "--output", str(empty)).returncode == 0
