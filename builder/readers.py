@@ -224,35 +224,35 @@ def _sniff_body(body: str) -> Format:
 
 
 def _read_json(source: str, body: str, front_matter: dict[str, Any], line: int) -> ReadResult:
-    try:
-        document = json.loads(body)
-    except json.JSONDecodeError as exc:
-        where = line + exc.lineno - 1
-        return [], [error(source, f"JSON is not valid: {exc.msg}", _JSON_FIX, where)]
-    except ValueError:  # Python refuses integers of over 4,300 digits
-        return [], [error(source, _HUGE_NUMBER, _JSON_FIX, line)]
-    except RecursionError:
-        return [], [error(source, "JSON is nested too deeply", _JSON_FIX, line)]
+    document, why, where = _parse_json(body)
+    if why:
+        return [], [error(source, f"JSON {why}", _JSON_FIX, line + where - 1)]
     return _postings_from_jsonld(source, document, front_matter, line)
 
 
 _JSON_FIX = "fix the JSON, or save the posting as text or Markdown"
-_HUGE_NUMBER = "JSON holds a number of over 4,300 digits, too long to read"
 
 
 def _read_html_page(source: str, body: str, front_matter: dict[str, Any], line: int) -> ReadResult:
-    blocks = _ScriptCollector.collect(body)
     documents = []
-    for block in blocks:
-        try:
-            documents.append(json.loads(block))
-        except json.JSONDecodeError as exc:
-            return [], [error(source, f"JSON-LD in the page is not valid: {exc.msg}", _JSON_FIX)]
-        except ValueError:
-            return [], [error(source, f"JSON-LD in the page: {_HUGE_NUMBER}", _JSON_FIX)]
-        except RecursionError:
-            return [], [error(source, "JSON-LD in the page is nested too deeply", _JSON_FIX)]
+    for block in _ScriptCollector.collect(body):
+        document, why, _ = _parse_json(block)
+        if why:
+            return [], [error(source, f"JSON-LD in the page {why}", _JSON_FIX)]
+        documents.append(document)
     return _postings_from_jsonld(source, documents, front_matter, line, in_page=True)
+
+
+def _parse_json(text: str) -> tuple[Any, str | None, int]:
+    """Parse JSON; on failure, also say what is wrong and on which line of the text."""
+    try:
+        return json.loads(text), None, 1
+    except json.JSONDecodeError as exc:
+        return None, f"is not valid: {exc.msg}", exc.lineno
+    except ValueError:  # Python refuses integers of over 4,300 digits
+        return None, "holds a number of over 4,300 digits, too long to read", 1
+    except RecursionError:
+        return None, "is nested too deeply", 1
 
 
 class _ScriptCollector(HTMLParser):

@@ -161,7 +161,7 @@ BIG_NUMBER = "1" * 5000  # Python refuses to read integers of over 4,300 digits
         ),
         (
             '<!doctype html><script type="application/ld+json">{"n": ' + BIG_NUMBER + "}</script>",
-            "hostile.txt: error: JSON-LD in the page: JSON holds a number of over 4,300 digits",
+            "hostile.txt: error: JSON-LD in the page holds a number of over 4,300 digits",
         ),
         (
             "---\ntitle: SRE\nn: " + BIG_NUMBER + "\n---\nbody\n",
