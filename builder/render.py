@@ -87,6 +87,8 @@ class _PageSet:
         self.env, self.site = env, site
         self.pages: Pages = {}
         self.indexed: list[tuple[str, datetime]] = []  # sitemap entries with their lastmod
+        # What dates the pages that list every posting: a closing moves one between lists.
+        self.board_changed = site.last_change(site.postings)
 
     def add(self, path: str, template: str, lastmod: datetime | None, **context: Any) -> None:
         """Render one page into `path`/index.html; the sitemap lists it when it has a lastmod."""
@@ -122,36 +124,32 @@ class _PageSet:
 def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
     """Render every HTML page of the site, and the sitemap and robots.txt that list them."""
     out = _PageSet(env, site)
-    board_changed = site.last_change(site.postings)  # a closing moves a posting between lists
     by_tag, by_region = site.by_tag(), site.by_region()
     regions = region_counts(by_region, site)
-    skills = top_tags(by_tag, site)
-    out.add_list(
-        "",
-        "index.html",
-        site.open_postings,
-        board_changed,
-        regions=open_region_counts(regions),
-        skills=skills,
-    )
-    out.add_list("archive/", "archive.html", site.closed_postings, board_changed)
+    home = {"regions": open_region_counts(regions), "skills": top_tags(by_tag, site)}
+    out.add_list("", "index.html", site.open_postings, out.board_changed, **home)
+    out.add_list("archive/", "archive.html", site.closed_postings, out.board_changed)
     _posting_pages(out, site, open_regions(by_region))
-    out.add("tags/", "tags.html", board_changed, groups=tag_groups(by_tag, taxonomy))
+    out.add("tags/", "tags.html", out.board_changed, groups=tag_groups(by_tag, taxonomy))
     for tag, postings in by_tag.items():
-        folder = f"tags/{tag.slug}/"
-        dated = site.last_change(postings)
-        out.add_list(folder, "tag.html", postings, dated, tag=tag, feed_folder=folder)
-    out.add("regions/", "regions.html", board_changed, regions=regions)
+        _topic_list(out, f"tags/{tag.slug}/", "tag.html", postings, tag=tag)
+    out.add("regions/", "regions.html", out.board_changed, regions=regions)
     for region, postings in by_region.items():
-        folder = f"regions/{region.slug}/"
-        dated = site.last_change(postings)
-        out.add_list(folder, "region.html", postings, dated, region=region, feed_folder=folder)
+        _topic_list(out, f"regions/{region.slug}/", "region.html", postings, region=region)
     _company_pages(out, site)
     out.add("search/", "search.html", None)
     out.pages[PurePosixPath("404.html")] = (
         env.get_template("404.html").render(path="404.html").encode()
     )
     return out.pages | render_sitemap(env, out.indexed)
+
+
+def _topic_list(
+    out: _PageSet, folder: str, template: str, postings: tuple[Posting, ...], **context: Any
+) -> None:
+    """Render a tag's or a region's list, which has feeds of its own in its folder."""
+    dated = out.site.last_change(postings)
+    out.add_list(folder, template, postings, dated, feed_folder=folder, **context)
 
 
 def _posting_pages(out: _PageSet, site: Site, regions_of: dict[str, list[Region]]) -> None:
@@ -172,8 +170,9 @@ def _company_pages(out: _PageSet, site: Site) -> None:
     """Render the companies index and each company's list."""
     by_company = site.by_company()
     rows = company_counts(by_company, site)
-    board_changed = site.last_change(site.postings)
-    out.add_list("companies/", "companies.html", rows, board_changed, "companies", NAMES_PER_PAGE)
+    out.add_list(
+        "companies/", "companies.html", rows, out.board_changed, "companies", NAMES_PER_PAGE
+    )
     for slug, postings in by_company.items():
         folder, company = f"companies/{slug}/", postings[0].company
         out.add_list(folder, "company.html", postings, site.last_change(postings), company=company)
