@@ -19,7 +19,11 @@ Found = dict[str, Any]
 FILE_NAME_LINE = re.compile(r"\A(\S.*\.(txt|pdf|docx?|rtf|html?|md)\s*|\S*[-_]\S*[-_]\S*)\Z", re.I)
 TITLE_COMPANY = re.compile(r"\s(?:-|–|—|@|at)\s+([^-–—@]{2,40})\Z")
 LOCATION_LABEL = re.compile(r"^\s*location\s*:\s*(.+)$", re.IGNORECASE)
-APPLY_LINK = re.compile(r"\[[^\]]*apply[^\]]*\]\(([^)\s]+)\)", re.IGNORECASE)
+# Bounded, and stopping at the next "[": "[^\]]*" scanned to the end of a line of a million
+# "[" from each of them (minutes for a quarter of a MiB).
+APPLY_LINK = re.compile(
+    r"\[[^\]\[\n]{0,300}apply[^\]\[\n]{0,300}\]\(([^)\s\[]{1,2000})\)", re.IGNORECASE
+)
 URL = re.compile(r"https?://[^\s<>()\"']+")
 ACRONYMS = {"sre", "aws", "gcp", "api", "sql", "ci", "cd", "devops", "it", "ui", "qa", "saas"}
 SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"}

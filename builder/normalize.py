@@ -125,12 +125,12 @@ def _sequential_headings(fragment: str) -> str:
 
 # nh3's HTML parser and Python-Markdown's inline parser take quadratic time on some hostile
 # shapes: thousands of nested block elements (a 1 MiB posting of <div>s took minutes), or
-# thousands of "[" or "<" (each may open a link) or of "*". No real ad comes near these
-# limits; past them the tags are dropped, or the Markdown is shown as plain text: inert, in
-# linear time.
+# thousands of "[" or "<" (each may open a link), or tens of thousands of "*" or "\\". No
+# real ad comes near these limits; past them the tags are dropped, or the Markdown is shown
+# as plain text: inert, in linear time.
 MAX_UNCLOSED_TAGS = 5_000
 MAX_LINK_OPENERS = 1_000
-MAX_EMPHASIS = 20_000
+MAX_INLINE_MARKS = 20_000
 OPEN_TAG = re.compile(r"<(?!(?:area|br|col|embed|hr|img|input|meta|source|track|wbr)\b)[a-z]", re.I)
 CLOSE_TAG = re.compile(r"</[a-z]", re.I)
 ANY_TAG = re.compile(r"</?[a-z][^>]*>?", re.I)
@@ -151,7 +151,8 @@ def _nh3(fragment: str) -> str:
 def markdown_to_html(text: str) -> str:
     """Render Markdown to safe HTML (raw HTML inside the Markdown is sanitized too)."""
     link_openers = text.count("[") + text.count("<")
-    if link_openers > MAX_LINK_OPENERS or text.count("*") > MAX_EMPHASIS:
+    inline_marks = text.count("*") + text.count("\\")
+    if link_openers > MAX_LINK_OPENERS or inline_marks > MAX_INLINE_MARKS:
         return text_to_html(text)
     rendered = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     return sanitize_html(rendered)
