@@ -125,12 +125,14 @@ def _sequential_headings(fragment: str) -> str:
 
 # nh3's HTML parser and Python-Markdown's inline parser take quadratic time on some hostile
 # shapes: thousands of nested block elements (a 1 MiB posting of <div>s took minutes), or
-# thousands of "[" or "<" (each may open a link), or tens of thousands of "*" or "\\". No
-# real ad comes near these limits; past them the tags are dropped, or the Markdown is shown
-# as plain text: inert, in linear time.
+# thousands of "[" or "<" (each may open a link), tens of thousands of "*" or "\\", or a
+# block of thousands of lines (the tables extension re-reads it per line). No real ad comes
+# near these limits; past them the tags are dropped, or the Markdown is shown as plain text:
+# inert, in linear time.
 MAX_UNCLOSED_TAGS = 5_000
 MAX_LINK_OPENERS = 1_000
 MAX_INLINE_MARKS = 20_000
+MAX_BLOCK_LINES = 1_000
 OPEN_TAG = re.compile(r"<(?!(?:area|br|col|embed|hr|img|input|meta|source|track|wbr)\b)[a-z]", re.I)
 CLOSE_TAG = re.compile(r"</[a-z]", re.I)
 ANY_TAG = re.compile(r"</?[a-z][^>]*>?", re.I)
@@ -150,12 +152,25 @@ def _nh3(fragment: str) -> str:
 
 def markdown_to_html(text: str) -> str:
     """Render Markdown to safe HTML (raw HTML inside the Markdown is sanitized too)."""
-    link_openers = text.count("[") + text.count("<")
-    inline_marks = text.count("*") + text.count("\\")
-    if link_openers > MAX_LINK_OPENERS or inline_marks > MAX_INLINE_MARKS:
+    if _too_costly_for_markdown(text):
         return text_to_html(text)
     rendered = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     return sanitize_html(rendered)
+
+
+def _too_costly_for_markdown(text: str) -> bool:
+    """Tell whether Python-Markdown would take quadratic time on text no real ad looks like."""
+    link_openers = text.count("[") + text.count("<")
+    inline_marks = text.count("*") + text.count("\\")
+    longest_block = max(block.count("\n") for block in BLANK_LINE.split(text))
+    return (
+        link_openers > MAX_LINK_OPENERS
+        or inline_marks > MAX_INLINE_MARKS
+        or longest_block > MAX_BLOCK_LINES
+    )
+
+
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def text_to_html(text: str) -> str:

@@ -205,6 +205,7 @@ def fill(prefix: str, unit: str) -> str:
         ("markdown autolinks", fill("# [SRE](https://a.example/)\n\n", "<http://a")),
         ("markdown brackets", fill("# [SRE](https://a.example/)\n\n", "[")),
         ("markdown backslashes", fill("# [SRE](https://a.example/)\n\n", "\\")),
+        ("markdown rule lines", fill("# [SRE](https://a.example/)\n\n", "---\n")),
         ("one long line", fill("SRE - Acme ", "a ")),
         ("many strict names", fill("SRE at Acme\n\n", "we use Go and ")),
     ],
