@@ -24,10 +24,21 @@ def build_site(content: Path, output: Path, now: datetime = NOW, **options) -> b
     return builder.build(builder.Options(content, output, BASE_URL, now, **options))
 
 
+def cli(*args: str) -> list[str]:
+    """The command line that runs build.py with these arguments."""
+    return [sys.executable, str(ROOT / "build.py"), *args]
+
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run build.py as a user would, capturing its output."""
-    command = [sys.executable, str(ROOT / "build.py"), *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(cli(*args), cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def build_args(content: Path, output: Path, *extra: str) -> list[str]:
+    """Arguments of a build of `content` into `output` at NOW, for BASE_URL."""
+    now = NOW.isoformat().replace("+00:00", "Z")
+    return ["build", "--content", str(content), "--output", str(output), "--now", now,
+            "--base-url", BASE_URL, *extra]  # fmt: skip
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -9,13 +9,12 @@ import shutil
 import signal
 import statistics
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
 import pytest
-from conftest import CONTENT, ROOT, TAXONOMY, build_site, run_cli, tree
+from conftest import CONTENT, TAXONOMY, build_args, build_site, cli, run_cli, tree
 
 import builder.output
 from builder.output import UnsafeOutput, write_site
@@ -29,19 +28,7 @@ EXTRA = "---\ntitle: Database SRE\ncompany: Acme\ndate: 2026-11-01\n---\nWe run 
 
 
 def build_command(content: Path, output: Path) -> list[str]:
-    return [
-        sys.executable,
-        str(ROOT / "build.py"),
-        "build",
-        "--content",
-        str(content),
-        "--output",
-        str(output),
-        "--now",
-        NOW,
-        "--base-url",
-        "https://board.example/",
-    ]
+    return cli(*build_args(content, output))
 
 
 def make_content(folder: Path, *extra: str) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import CONTENT, NOW, build_site, run_cli, tree
+from conftest import CONTENT, NOW, build_args, build_site, run_cli, tree
 
 import builder.output
 
@@ -28,18 +28,7 @@ def write(folder: Path, name: str, text: str | bytes) -> Path:
 
 
 def cli_build(content: Path, output: Path, *extra: str):
-    return run_cli(
-        "build",
-        "--content",
-        str(content),
-        "--output",
-        str(output),
-        "--now",
-        "2026-11-23T12:00:00Z",
-        "--base-url",
-        "https://board.example/",
-        *extra,
-    )
+    return run_cli(*build_args(content, output, *extra))
 
 
 def test_cli_builds_and_exits_zero(content, tmp_path):
