@@ -5,10 +5,12 @@ build() reads like the pipeline it runs: read -> normalize -> extract -> tag -> 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 
 from builder.config import Config, load_config
 from builder.extract import Context, assign_unique_slugs, extract
@@ -19,10 +21,12 @@ from builder.problems import Problem, error, sort_problems, warning
 from builder.readers import git_dates, posting_files, read_inside, read_posting
 from builder.render import host_files, make_environment, render_pages
 from builder.search import SearchFailed, find_pagefind, index_site, no_search, search_failed
+from builder.summary import is_published, pages_by_kind, status
 from builder.taxonomy import Taxonomy, build_taxonomy, load_taxonomy
 
 PROJECT = Path(__file__).resolve().parent.parent
 TAXONOMY_FILE = "_taxonomy.yml"
+Progress = Callable[[int, int], None]  # called with (postings files read, of how many)
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,9 @@ class Options:
     templates_dir: Path = PROJECT / "templates"
     static_dir: Path = PROJECT / "static"
     config_file: Path | None = None  # None: the defaults
+    drafts: bool = False  # publish postings marked `draft: true` too
+    future: bool = False  # publish postings dated after `now` too
+    progress: Progress | None = None
 
 
 @dataclass(frozen=True)
@@ -50,27 +57,37 @@ class Result:
     files_read: int = 0
     written: bool = False
     drafts: int = 0  # drafts left out of `postings` by a build
+    future: int = 0  # postings dated after `now` left out of `postings` by a build
+    pages_by_kind: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
 
-def check(content_dir: Path, now: datetime, config_file: Path | None = None) -> Result:
+def check(
+    content_dir: Path,
+    now: datetime,
+    config_file: Path | None = None,
+    progress: Progress | None = None,
+) -> Result:
     """Read the config and extract every posting without writing anything."""
     config, config_problems = _config(config_file)
-    return _collect(content_dir, now, config, config_problems)[1]
+    return _collect(content_dir, now, config, config_problems, progress)[1]
 
 
 def build(options: Options) -> Result:
     """Build the site; write it only if there is no error (or --keep-going skips them)."""
     check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
     config, config_problems = _config(options.config_file)
-    taxonomy, checked = _collect(options.content_dir, options.now, config, config_problems)
+    taxonomy, checked = _collect(
+        options.content_dir, options.now, config, config_problems, options.progress
+    )
     config_broken = any(p.is_error for p in config_problems)
     if checked.errors and (taxonomy is None or config_broken or not options.keep_going):
         return checked
-    published = tuple(p for p in checked.postings if not p.draft)
+    shown = [is_published(p, options.now, options.drafts, options.future) for p in checked.postings]
+    published = tuple(p for p, show in zip(checked.postings, shown, strict=True) if show)
     site = Site(published, options.now, _with_slash(options.base_url or config.base_url), config)
     pagefind = find_pagefind() if site.open_postings else None  # nothing to search: no index
     environment = make_environment(options.templates_dir, site, search=pagefind is not None)
@@ -85,13 +102,17 @@ def build(options: Options) -> Result:
         return replace(checked, problems=(*checked.problems, search_failed(output, str(exc))))
     missing = not pagefind and site.open_postings
     problems = (*checked.problems, no_search(output)) if missing else checked.problems
-    drafts = len(checked.postings) - len(published)
+    left_out = [
+        status(p, options.now) for p, show in zip(checked.postings, shown, strict=True) if not show
+    ]
     return replace(
         checked,
         problems=problems,
         postings=published,
-        drafts=drafts,
+        drafts=left_out.count("draft"),
+        future=left_out.count("future"),
         pages_written=len(pages),
+        pages_by_kind=MappingProxyType(pages_by_kind(pages)),
         written=True,
     )
 
@@ -105,7 +126,11 @@ def _config(path: Path | None) -> tuple[Config, list[Problem]]:
 
 
 def _collect(
-    content_dir: Path, now: datetime, config: Config, problems: list[Problem]
+    content_dir: Path,
+    now: datetime,
+    config: Config,
+    problems: list[Problem],
+    progress: Progress | None = None,
 ) -> tuple[Taxonomy | None, Result]:
     """Load the taxonomy (None when it is invalid) and every posting, with all problems."""
     taxonomy, taxonomy_problems = _taxonomy(content_dir)
@@ -120,12 +145,14 @@ def _collect(
         config.max_age,
     )
     postings, skipped = [], []
-    for path in files:
+    for done, path in enumerate(files, 1):
         found, file_problems = _read_file(path, content_dir, context)
         postings += found
         problems += file_problems
         if any(p.is_error for p in file_problems):
             skipped.append(_display(path))
+        if progress:
+            progress(done, len(files))
     unique = assign_unique_slugs(postings)
     newest_first = sorted(unique, key=lambda p: (-p.date_posted.timestamp(), p.slug))
     result = Result(tuple(sort_problems(problems)), tuple(newest_first), tuple(skipped))

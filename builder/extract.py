@@ -12,7 +12,7 @@ from typing import Any
 from slugify import slugify
 
 from builder import fields
-from builder.formats import FORMAT_RULES, Found, present, smart_title
+from builder.formats import FORMAT_RULES, Found, Sources, present, smart_title
 from builder.model import Posting, RawPosting, Region, Salary, Tag
 from builder.normalize import html_to_text, summarize_text
 from builder.problems import Problem, warning
@@ -20,6 +20,10 @@ from builder.taxonomy import Taxonomy
 
 SAFE_URL = re.compile(r"(https?://|mailto:)\S+\Z", re.IGNORECASE)
 SLUG_LENGTH = 80
+EXPIRY_NOTICE = timedelta(days=7)  # warn that a posting is about to close this long before
+# Where a date posted comes from when the posting gives none: never "in the future" on purpose.
+GIT_ADDED = "git: the date of the commit that added the file"
+BUILD_DATE = "the build date (--now)"
 
 
 @dataclass(frozen=True)
@@ -35,16 +39,19 @@ class Context:
 
 def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
     """Build a Posting from what the format offers, overlaid with the curator's front matter."""
-    found, description_html = FORMAT_RULES[raw.format](raw)
-    found.update(_curated(raw.front_matter))
-    note = _Reporter(raw)
+    found, sources, description_html = FORMAT_RULES[raw.format](raw)
+    curated = _curated(raw.front_matter)
+    found.update(curated)
+    sources.update(_curated_sources(raw, curated))
+    note = _Reporter(raw, sources)
     company = _company(found, note)
     text = html_to_text(description_html)  # what tagging and summaries read
     date_posted = _date_posted(found, raw.source, context, note)
-    remote = _remote(found)
+    remote = _remote(found, note)
+    own_expiry = _valid_through(found, note)
     posting = Posting(
         source=raw.source,
-        slug=_slug(found),
+        slug=_slug(found, note),
         title=_title(found, text, note),
         company=company,
         company_slug=fields.portable(slugify(company, max_length=SLUG_LENGTH) or "company"),
@@ -52,33 +59,45 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         date_modified=_date_modified(found, raw.source, context, note),
         description_html=description_html,
         summary=summarize_text(text),
-        valid_through=_valid_through(found, note) or _board_expiry(date_posted, context),
-        location=_clean(found.get("location")),
+        valid_through=own_expiry or _board_expiry(date_posted, context, note),
+        location=_location(found, note),
         regions=_regions(found, text, remote, note),
         remote=remote,
         employment_type=_employment_type(found, text, note),
         salary=_salary(found, note),
         apply_url=_apply_url(found, note),
         tags=_tags(found, text, context.taxonomy, note),
-        draft=_flag(found.get("draft")),
-        identifier=_clean(found.get("identifier")),
+        draft=_draft(found, note),
+        identifier=_identifier(found, note),
         index=raw.index,
     )
-    return posting, note.problems
+    _warn_about_age(posting, own_expiry is None, context, note)
+    return replace(posting, provenance=tuple(note.provenance.items())), note.problems
+
+
+def is_dated_by_posting(posting: Posting) -> bool:
+    """Tell whether the date posted was given by the posting, so a later one is on purpose."""
+    return dict(posting.provenance).get("date_posted") not in {GIT_ADDED, BUILD_DATE}
 
 
 class _Reporter:
     """Collect one posting's warnings, each on the front matter line it concerns."""
 
-    def __init__(self, raw: RawPosting) -> None:
+    def __init__(self, raw: RawPosting, sources: Sources) -> None:
         self.raw = raw
         self.problems: list[Problem] = []
+        self.sources = sources  # where the format or the front matter gave each key
+        self.provenance: dict[str, str] = {}  # where each Posting field's value came from
         # A JSON list of postings shares one file: say which posting a warning is about.
         self.prefix = f"posting {raw.index + 1} of {raw.count}: " if raw.count > 1 else ""
 
     def missing(self, what: str, key: str, fallback: str = "") -> None:
         message = f"no {what} found" + (f"; using {fallback}" if fallback else "")
         self.warn(message, f"add `{key}:` in front matter")
+
+    def took(self, field_name: str, key: str = "", fallback: str = "") -> None:
+        """Record that a field came from a found key, else from a fallback rule."""
+        self.provenance[field_name] = self.sources.get(key, fallback) if key else fallback
 
     def warn(self, message: str, fix: str, *keys: str) -> None:
         lines = [self.raw.front_matter_lines[k] for k in keys if k in self.raw.front_matter_lines]
@@ -104,6 +123,20 @@ def _curated(front_matter: Mapping[str, Any]) -> Found:
     return present(curated)
 
 
+def _curated_sources(raw: RawPosting, curated: Found) -> Sources:
+    """Name the front matter key, and its line, each curated field came from."""
+    lines = raw.front_matter_lines
+    names = {key: key for key in curated}
+    if "company" in names and "company" not in raw.front_matter:
+        names["company"] = "summary"  # remoteok's
+    if "valid_through" in names and "expires" in raw.front_matter:
+        names["valid_through"] = "expires"
+    return {
+        key: f"front matter `{name}`" + (f" (line {lines[name]})" if name in lines else "")
+        for key, name in names.items()
+    }
+
+
 # --- one function per field, each with its fallback -------------------------------------
 
 
@@ -119,10 +152,12 @@ def _clean(value: Any) -> str:
 def _title(found: Found, text: str, note: _Reporter) -> str:
     title = _clean(found.get("title"))
     if title:
+        note.took("title", "title")
         return title
     sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
     fallback = summarize_text(sentence, 80) or "Untitled posting"
     note.missing("title", "title", f'"{fallback}"')
+    note.took("title", fallback="no title found: the description's first sentence")
     return fallback
 
 
@@ -133,14 +168,18 @@ def _valid_through(found: Found, note: _Reporter) -> datetime | None:
     if moment is None:
         what = f"expiry {found['valid_through']!r} is not a date"
         note.warn(what, "write it as YYYY-MM-DD", "expires", "valid_through")
+    else:
+        note.took("valid_through", "valid_through")
     return moment
 
 
 def _company(found: Found, note: _Reporter) -> str:
     company = _clean(found.get("company"))
     if company:
+        note.took("company", "company")
         return smart_title(company)
     note.missing("company", "company", '"Unknown company"')
+    note.took("company", fallback="no company found: a placeholder")
     return "Unknown company"
 
 
@@ -148,11 +187,13 @@ def _date_posted(found: Found, source: str, context: Context, note: _Reporter) -
     if "date" in found:
         posted = fields.parse_date(found["date"])
         if posted:
+            note.took("date_posted", "date")
             return posted
         note.warn(f"date {found['date']!r} is not a date", "write it as YYYY-MM-DD", "date")
     fallback = context.first_seen.get(source)
     label = "the date of the commit that added the file" if fallback else "the build date"
     note.missing("date", "date", label)
+    note.took("date_posted", fallback=GIT_ADDED if fallback else BUILD_DATE)
     return fallback or context.now
 
 
@@ -161,16 +202,45 @@ def _date_modified(found: Found, source: str, context: Context, note: _Reporter)
     if "updated" in found:
         moment = fields.parse_date(found["updated"])
         if moment:
+            note.took("date_modified", "updated")
             return moment
         note.warn(
             f"updated {found['updated']!r} is not a date", "write it as YYYY-MM-DD", "updated"
         )
+    if source in context.last_changed:
+        note.took("date_modified", fallback=_GIT_CHANGED)
     return context.last_changed.get(source)
 
 
-def _board_expiry(date_posted: datetime, context: Context) -> datetime | None:
+_GIT_CHANGED = "git: the last commit that changed the file (the build date while it is edited)"
+
+
+def _board_expiry(date_posted: datetime, context: Context, note: _Reporter) -> datetime | None:
     """Close a posting without an expiry once it is older than the board's maximum age."""
-    return date_posted + context.max_age if context.max_age else None
+    if not context.max_age:
+        return None
+    note.took("valid_through", fallback=_MAX_AGE_RULE.format(days=context.max_age.days))
+    return date_posted + context.max_age
+
+
+_MAX_AGE_RULE = "the board's maximum age: date posted + {days} days (max_age_days in site.toml)"
+
+
+def _warn_about_age(posting: Posting, aged_out: bool, context: Context, note: _Reporter) -> None:
+    """Warn that an open posting closes within a week, or is older than the board allows."""
+    closes = posting.valid_through
+    if closes and context.now <= closes <= context.now + EXPIRY_NOTICE:
+        what = f"expires within 7 days, on {closes:%Y-%m-%d}"
+        fix = "set a later `expires:` if the job is still open; it closes by itself otherwise"
+        note.warn(what, fix, "expires", "valid_through")
+    age = context.now - posting.date_posted
+    if context.max_age and age > context.max_age and aged_out:
+        what = (
+            f"older than the board's maximum age of {context.max_age.days} days "
+            f"(posted {posting.date_posted:%Y-%m-%d}), so it is closed"
+        )
+        fix = "delete the file, or set `expires:` in front matter if the job is still open"
+        note.warn(what, fix, "date")
 
 
 def _regions(found: Found, text: str, remote: bool, note: _Reporter) -> tuple[Region, ...]:
@@ -180,9 +250,14 @@ def _regions(found: Found, text: str, remote: bool, note: _Reporter) -> tuple[Re
         by_slug = {}
         for region in map(fields.region_named, names):
             by_slug.setdefault(region.slug, region)  # "Nordics, nordics" is one region
+        note.took("regions", "regions")
         return tuple(by_slug.values())
     location = _clean(found.get("location"))
-    regions = fields.regions_in(location) or (fields.worldwide_in(text) if remote else ())
+    regions = fields.regions_in(location)
+    if regions:
+        note.took("regions", fallback=f"read from the location ({note.sources['location']})")
+    elif remote and (regions := fields.worldwide_in(text)):
+        note.took("regions", fallback="the description says the job can be done from anywhere")
     if not location and not regions:
         note.missing("location", "location", '"Remote"')
     elif remote and not regions:
@@ -195,18 +270,33 @@ def _regions(found: Found, text: str, remote: bool, note: _Reporter) -> tuple[Re
 _REGIONS_FIX = "add `regions:` in front matter, e.g. [Worldwide] or [Europe, United States]"
 
 
-def _remote(found: Found) -> bool:
+def _remote(found: Found, note: _Reporter) -> bool:
     if "remote" in found and not isinstance(found["remote"], dict | list):
+        note.took("remote", "remote")
         return _flag(found["remote"])
     location = _clean(found.get("location"))
     # A board of remote jobs: remote unless a location is given that does not say so.
-    return fields.is_remote_text(location) if location else True
+    if location:
+        note.took("remote", fallback=f"read from the location ({note.sources['location']})")
+        return fields.is_remote_text(location)
+    note.took("remote", fallback="the board's default: no location given, so remote")
+    return True
+
+
+def _location(found: Found, note: _Reporter) -> str:
+    location = _clean(found.get("location"))
+    if location:
+        note.took("location", "location")
+    return location
 
 
 def _employment_type(found: Found, text: str, note: _Reporter) -> str | None:
     kind = fields.parse_employment_type(found.get("employment_type"))
-    kind = kind or fields.employment_type_in_text(text)
-    if not kind:
+    if kind:
+        note.took("employment_type", "employment_type")
+    elif kind := fields.employment_type_in_text(text):
+        note.took("employment_type", fallback="named in the description")
+    else:
         note.missing("employment type", "employment_type")
     return kind
 
@@ -215,7 +305,9 @@ def _salary(found: Found, note: _Reporter) -> Salary | None:
     if "salary" not in found:
         return None
     salary = fields.parse_salary(found["salary"])
-    if not salary:
+    if salary:
+        note.took("salary", "salary")
+    else:
         note.warn(f"salary {found['salary']!r} has no amount and currency", _SALARY_FIX, "salary")
     return salary
 
@@ -226,6 +318,7 @@ _SALARY_FIX = "write it like `$120k–150k` or `€90,000 - €115,000 EUR`"
 def _apply_url(found: Found, note: _Reporter) -> str | None:
     url = _clean(found.get("apply_url"))
     if url and SAFE_URL.match(url):
+        note.took("apply_url", "apply_url")
         return url
     if url:
         what = f"apply URL {url!r} is not http(s) or mailto; left out"
@@ -245,6 +338,9 @@ def _tags(found: Found, text: str, taxonomy: Taxonomy, note: _Reporter) -> tuple
             tag = replace(tag, slug=fields.portable(tag.slug[:SLUG_LENGTH].rstrip("-")))
             note.warn(f"tag {name!r} is not in the taxonomy", _TAG_FIX, "tags")
         tags.append(tag)
+    rule = "the taxonomy's skills named in the title and description"
+    curated = f"; and {note.sources['tags']}" if "tags" in note.sources else ""
+    note.took("tags", fallback=rule + curated)
     return tuple(dict.fromkeys(tags))
 
 
@@ -265,6 +361,19 @@ def _as_list(value: Any, separators: str) -> list[str]:
     return [_clean(item) for item in items if not isinstance(item, dict | list)]
 
 
+def _draft(found: Found, note: _Reporter) -> bool:
+    if "draft" in found:
+        note.took("draft", "draft")
+    return _flag(found.get("draft"))
+
+
+def _identifier(found: Found, note: _Reporter) -> str:
+    identifier = _clean(found.get("identifier"))
+    if identifier:
+        note.took("identifier", "identifier")
+    return identifier
+
+
 def _flag(value: Any) -> bool:
     """Read a YAML flag, where a curator may also have written "yes" or "false" as text."""
     if isinstance(value, str):
@@ -272,9 +381,10 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def _slug(found: Found) -> str:
+def _slug(found: Found, note: _Reporter) -> str:
     """Slug the curator's `slug`, else title and company (once, if the title names it)."""
     text = _clean(found.get("slug"))
+    note.took("slug", "slug" if text else "", "made from the title and company")
     if not text:
         title, company = _clean(found.get("title")), _clean(found.get("company"))
         named = f"-{slugify(company)}-" in f"-{slugify(title)}-"

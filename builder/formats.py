@@ -1,7 +1,7 @@
 """What each posting format offers: the fields its layout reveals, and its body as safe HTML.
 
-One rule per format, each RawPosting -> (fields found, description HTML); extract.py then
-overlays the curator's front matter and fills what is still missing.
+One rule per format, each RawPosting -> (fields found, where each was found, description HTML);
+extract.py then overlays the curator's front matter and fills what is still missing.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from builder.model import RawPosting
 from builder.normalize import REAL_TAG, body_to_html, html_to_text, unescape_if_escaped
 
 Found = dict[str, Any]
+Sources = dict[str, str]  # field -> where in the posting it was found, for `check --explain`
+Layout = tuple[Found, Sources, str]
 # Anchored: unanchored, search() would retry from every position of a long line (quadratic).
 FILE_NAME_LINE = re.compile(r"\A(\S.*\.(txt|pdf|docx?|rtf|html?|md)\s*|\S*[-_]\S*[-_]\S*)\Z", re.I)
 TITLE_COMPANY = re.compile(r"\s(?:-|–|—|@|at)\s+([^-–—@]{2,40})\Z")
@@ -25,11 +27,21 @@ APPLY_LINK = re.compile(
     r"\[[^\]\[\n]{0,300}apply[^\]\[\n]{0,300}\]\(([^)\s\[]{1,2000})\)", re.IGNORECASE
 )
 URL = re.compile(r"https?://[^\s<>()\"']+")
+APPLY_WORD = re.compile(r"\bapply\b", re.IGNORECASE)
 ACRONYMS = {"sre", "aws", "gcp", "api", "sql", "ci", "cd", "devops", "it", "ui", "qa", "saas"}
 SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"}
 
 
-def _from_jsonld(raw: RawPosting) -> tuple[Found, str]:
+# The JSON-LD key each field is read from.
+JSONLD_KEYS = {
+    "title": "title", "company": "hiringOrganization", "date": "datePosted",
+    "valid_through": "validThrough", "employment_type": "employmentType",
+    "salary": "baseSalary", "location": "jobLocation", "regions": "applicantLocationRequirements",
+    "remote": "jobLocationType", "apply_url": "url", "identifier": "identifier",
+}  # fmt: skip
+
+
+def _from_jsonld(raw: RawPosting) -> Layout:
     job = raw.jsonld or {}
     org = job.get("hiringOrganization")
     description = unescape_if_escaped(str(job.get("description") or ""))
@@ -47,7 +59,8 @@ def _from_jsonld(raw: RawPosting) -> tuple[Found, str]:
         "apply_url": job.get("url"),
         "identifier": _jsonld_identifier(job.get("identifier")),
     }
-    return present(found), body_to_html(description, body_format)
+    sources = {key: f"JSON-LD `{JSONLD_KEYS[key]}`" for key in present(found)}
+    return present(found), sources, body_to_html(description, body_format)
 
 
 def _jsonld_place(location: Any) -> str | None:
@@ -70,36 +83,44 @@ def _jsonld_identifier(identifier: Any) -> str | None:
     return identifier.get("value") if isinstance(identifier, dict) else identifier
 
 
-def _from_markdown(raw: RawPosting) -> tuple[Found, str]:
+def _from_markdown(raw: RawPosting) -> Layout:
     lines = raw.body.splitlines()
     found: Found = {}
+    sources: Sources = {}
     used = set()
     for number, line in enumerate(lines):  # the header block: title, company, badges
         heading = re.match(r"^(#{1,6})\s+(.*?)\s*$", line)
-        if heading and _markdown_heading(found, len(heading.group(1)), heading.group(2)):
+        if heading and _markdown_heading(found, sources, len(heading.group(1)), heading.group(2)):
             used.add(number)
         elif line.strip():
             break
     for number, line in enumerate(lines):  # "CLICK TO [APPLY](url)" trailers
-        if apply := APPLY_LINK.search(line):
-            found.setdefault("apply_url", apply.group(1))
+        if (apply := APPLY_LINK.search(line)) and "apply_url" not in found:
+            found["apply_url"] = apply.group(1)
+            sources["apply_url"] = f"Markdown `[Apply](url)` link (line {raw.body_line + number})"
+        if apply:
             used.add(number)
     body = "\n".join(line for number, line in enumerate(lines) if number not in used)
-    return found, body_to_html(body, "markdown")
+    return found, sources, body_to_html(body, "markdown")
 
 
-def _markdown_heading(found: Found, level: int, text: str) -> bool:
+def _markdown_heading(found: Found, sources: Sources, level: int, text: str) -> bool:
     """Take a header line for the field it holds; tell whether it was taken."""
     if level == 1 and "title" not in found:
         found["title"], url = _markdown_link(text)
+        sources["title"] = "Markdown `# Title` heading"
         if url:
             found["apply_url"] = url
+            sources["apply_url"] = "Markdown `# [Title](url)` heading link"
         return True
     if level in (2, 3) and "title" in found and "company" not in found and len(text) < 80:
         found["company"] = _markdown_link(text)[0]
+        sources["company"] = f"Markdown `{'#' * level} Company` heading"
         return True
     if level >= 4 and "`" in text and "title" in found:
-        found.update(_badges(re.findall(r"`([^`]+)`", text)))
+        badges = _badges(re.findall(r"`([^`]+)`", text))
+        found.update(badges)
+        sources.update(dict.fromkeys(badges, "Markdown `####` line of `badges`"))
         return True
     return False
 
@@ -124,9 +145,10 @@ def _badges(badges: list[str]) -> Found:
     return found
 
 
-def _from_text(raw: RawPosting) -> tuple[Found, str]:
+def _from_text(raw: RawPosting) -> Layout:
     lines = raw.body.splitlines()
     found: Found = {}
+    sources: Sources = {}
     content = [n for n, line in enumerate(lines) if line.strip()]
     used = set()
     if content and FILE_NAME_LINE.search(lines[content[0]].strip()):
@@ -134,20 +156,24 @@ def _from_text(raw: RawPosting) -> tuple[Found, str]:
     if content and _looks_like_title(lines[content[0]]):
         used.add(content[0])
         found["title"] = smart_title(lines[content[0]].strip())
+        sources["title"] = f"first short line (line {raw.body_line + content[0]})"
         company = TITLE_COMPANY.search(found["title"])
         # "Title - Heroku" names the company only if the ad names it again: "- Lyon" may not.
         rest = "\n".join(lines[content[0] + 1 :]).lower()
         if company and company.group(1).strip().lower() in rest:
             found["company"] = company.group(1).strip()
+            sources["company"] = "`Title - Company` line, named again in the ad"
     for number, line in enumerate(lines):
         label = LOCATION_LABEL.match(line)
         if label and "location" not in found:
             found["location"] = label.group(1).strip()
+            sources["location"] = f"`location:` line (line {raw.body_line + number})"
             used.add(number)
-        elif re.search(r"\bapply\b", line, re.I) and (url := URL.search(line)):
-            found.setdefault("apply_url", url.group(0).rstrip(".,;"))
+        elif "apply_url" not in found and APPLY_WORD.search(line) and (url := URL.search(line)):
+            found["apply_url"] = url.group(0).rstrip(".,;")
+            sources["apply_url"] = f"URL on a line that says apply (line {raw.body_line + number})"
     body = "\n".join(line for n, line in enumerate(lines) if n not in used)
-    return found, body_to_html(body, "text")
+    return found, sources, body_to_html(body, "text")
 
 
 def _looks_like_title(line: str) -> bool:
@@ -169,23 +195,26 @@ def smart_title(text: str) -> str:
     return re.sub(r"[a-z][a-z']*", word, text)
 
 
-def _from_html(raw: RawPosting) -> tuple[Found, str]:
+def _from_html(raw: RawPosting) -> Layout:
     found: Found = {}
+    sources: Sources = {}
     body = raw.body
     heading = re.search(r"<h1\b[^>]*>(.*?)</h1>", body, re.I | re.S)
     if heading:
         found["title"] = html_to_text(heading.group(1))
+        sources["title"] = "HTML `<h1>` heading"
         body = body.replace(heading.group(0), "", 1)
     apply = re.search(
         r"apply[^<]{0,40}<a\s[^>]*href\s*=\s*[\"']([^\"']+)[\"'][^>]*>.*?</a>", body, re.I | re.S
     )
     if apply:
         found["apply_url"] = apply.group(1)
+        sources["apply_url"] = "HTML link after the word apply"
         body = body[: apply.start()] + body[apply.end() :]
-    return found, body_to_html(body, "html")
+    return found, sources, body_to_html(body, "html")
 
 
-FORMAT_RULES: dict[str, Callable[[RawPosting], tuple[Found, str]]] = {
+FORMAT_RULES: dict[str, Callable[[RawPosting], Layout]] = {
     "jsonld": _from_jsonld,
     "markdown": _from_markdown,
     "text": _from_text,

@@ -110,6 +110,8 @@ class Posting:
     index: int = 0  # position within a file that holds several postings
     key: str = ""  # the file's path inside the content folder: its identity
     date_modified: datetime | None = None  # the last edit, when known
+    # (field, where its value came from) for `check --explain`: a tuple, so it pickles
+    provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def uid(self) -> str:
