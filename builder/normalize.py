@@ -10,6 +10,7 @@ from typing import Any
 import ftfy
 import markdown
 import nh3
+from ftfy.fixes import fix_line_breaks, remove_control_chars
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4",
@@ -53,7 +54,10 @@ SPOOFING = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 
 def repair_text(text: str) -> str:
     """Fix mojibake (UTF-8 read as cp1252), normalize line breaks, keep typography as written."""
-    fixed = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
+    if text.isascii() and "\x1b" not in text:  # no mojibake: only these two fixes apply
+        fixed = remove_control_chars(fix_line_breaks(text))
+    else:
+        fixed = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
     return SPOOFING.sub("", UNWRITABLE.sub("", fixed))
 
 
@@ -154,8 +158,12 @@ def markdown_to_html(text: str) -> str:
     """Render Markdown to safe HTML (raw HTML inside the Markdown is sanitized too)."""
     if _too_costly_for_markdown(text):
         return text_to_html(text)
-    rendered = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
-    return sanitize_html(rendered)
+    return sanitize_html(_MARKDOWN.reset().convert(text))
+
+
+# One converter, reset between postings: building one loads every extension, which took
+# longer than converting a whole posting.
+_MARKDOWN = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
 
 def _too_costly_for_markdown(text: str) -> bool:

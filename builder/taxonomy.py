@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,10 +129,36 @@ def build_taxonomy(document: dict[str, Any]) -> Taxonomy:
 
 
 def _compile(by_alias: dict[str, Tag], strict: dict[str, Tag]) -> re.Pattern[str]:
-    # Longest first, so "Google Cloud Platform" wins over "Google Cloud".
-    loose = sorted(by_alias, key=len, reverse=True)
-    exact = sorted(strict, key=len, reverse=True)
-    alternatives = [f"(?i:{re.escape(a)})" for a in loose] + [re.escape(n) for n in exact]
+    # As a trie, so the engine tries only the names that share the next character instead of
+    # every name in turn; a greedy trie prefers the longest name ("Google Cloud Platform" over
+    # "Google Cloud") and backs off to a shorter one when the longest is glued to a word.
+    alternatives = []
+    if by_alias:
+        alternatives.append(f"(?i:{_trie_pattern(by_alias)})")
+    if strict:
+        alternatives.append(_trie_pattern(strict))
     if not alternatives:
         return re.compile(r"(?!x)x")
     return re.compile(BEFORE + "(?:" + "|".join(alternatives) + ")" + AFTER)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # the end of a word
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, Any]) -> str:
+    branches = [
+        re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" not in node:
+        return group
+    return f"(?:{group})?" if len(branches) > 1 or len(group) > 1 else f"{group}?"
