@@ -7,15 +7,20 @@ import argparse
 import os
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tqdm import tqdm
+
 import builder
-from builder import config
+from builder import config, curate
 from builder.config import is_site_url
 from builder.fields import parse_date
 from builder.output import OutputLocked, UnsafeOutput
 from builder.problems import Problem, summarize
+from builder.serve import serve
+from builder.summary import status, verdict
 
 CONFIG_FILE = Path(config.CONFIG_FILE)
 NOTHING_WRITTEN = (
@@ -32,16 +37,27 @@ def main(argv: list[str] | None = None) -> int:
     if not args.content.is_dir():
         parser.error(f"--content {args.content}: no such folder")
     config_file = _config_file(parser, args.config)
+    if args.command == "serve":
+        options = builder.Options(args.content, args.output, None, now, config_file=config_file)
+        return serve(options, args.host, args.port)
     if args.command == "check":
-        result = builder.check(args.content, now, config_file)
-        _print_problems(result, now, args.format)
-        return 1 if result.errors else 0
+        return _check(parser, args, now, config_file)
+    if args.command in CURATING:
+        return CURATING[args.command](args, now)
     if args.base_url and not is_site_url(args.base_url):
         parser.error(
             f"--base-url {args.base_url!r}: give an http(s) URL, e.g. https://example.org/"
         )
     options = builder.Options(
-        args.content, args.output, args.base_url, now, args.keep_going, config_file=config_file
+        args.content,
+        args.output,
+        args.base_url,
+        now,
+        args.keep_going,
+        config_file=config_file,
+        drafts=args.drafts,
+        future=args.future,
+        progress=_progress_bar(),
     )
     started = time.perf_counter()
     try:
@@ -58,8 +74,62 @@ def main(argv: list[str] | None = None) -> int:
     for source in result.skipped:
         print(f"{source}: skipped because of the errors above", file=sys.stderr)
     elapsed = time.perf_counter() - started
+    kinds = ", ".join(f"{count} {kind}" for kind, count in result.pages_by_kind.items())
     print(f"Built in {elapsed:.2f} s: {result.pages_written} files written to {args.output}/")
+    print(f"  {kinds}")
     return 0
+
+
+def _check(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, now: datetime, config: Path | None
+) -> int:
+    """Report every posting's verdict and problems, or explain one posting's fields."""
+    result = builder.check(args.content, now, config, _progress_bar())
+    if args.explain:
+        return _explain(parser, result, args.explain)
+    _print_report(result, now, args.format)
+    return 1 if result.errors else 0
+
+
+def _explain(parser: argparse.ArgumentParser, result: builder.Result, file: Path) -> int:
+    """Print where each field of the postings in one file came from, then its problems."""
+    target = file.resolve()
+    postings = [p for p in result.postings if Path(p.source).resolve() == target]
+    problems = [p for p in result.problems if Path(p.path).resolve() == target]
+    if not postings and not problems:
+        parser.error(f"--explain {file}: not a posting in the content folder")
+    for posting in postings:
+        print("\n".join(curate.explain(posting)))
+    for problem in problems:
+        print(problem)
+    return 1 if any(p.is_error for p in problems) else 0
+
+
+def _import(args: argparse.Namespace, now: datetime) -> int:
+    """Curate raw postings into the content folder; refuse duplicates and existing files."""
+    board = curate.existing(builder.check(args.content, now).postings)
+    failed = False
+    for file in args.files:
+        written, problems = curate.import_file(file, args.content, board, now)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if written:
+            print(f"{file}: imported as {written}")
+        failed = failed or not written
+    return 1 if failed else 0
+
+
+def _new(args: argparse.Namespace, now: datetime) -> int:
+    """Scaffold a draft posting for the curator to fill in."""
+    written, problems = curate.new_posting(args.content, args.title, args.company, now)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if written:
+        print(f"{written}: written as a draft; fill it in, then remove `draft: true`")
+    return 0 if written else 1
+
+
+CURATING = {"import": _import, "new": _new}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build the site from the content folder")
     check = commands.add_parser("check", help="validate every posting, write nothing")
-    for command in (build, check):
+    preview = commands.add_parser("serve", help="build, serve and rebuild on every change")
+    for command in (build, check, preview):
         command.add_argument(
             "--content", type=Path, default=Path("content"), help="postings folder"
         )
@@ -81,12 +152,55 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="github: also print each problem as a GitHub Actions annotation",
     )
-    build.add_argument("--output", type=Path, default=Path("_site"), help="site folder (_site)")
+    for command in (build, preview):
+        command.add_argument(
+            "--output", type=Path, default=Path("_site"), help="site folder (_site)"
+        )
+    preview.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
+    preview.add_argument("--port", type=int, default=8000, help="port to serve on (8000)")
+    check.add_argument(
+        "--explain", type=Path, metavar="FILE", help="say where each field of FILE came from"
+    )
+    _curating_commands(commands)
     build.add_argument("--base-url", help="the URL the site is served at (overrides site.toml)")
+    build.add_argument("--drafts", action="store_true", help="publish `draft: true` postings too")
+    build.add_argument("--future", action="store_true", help="publish postings dated later too")
     build.add_argument(
         "--keep-going", action="store_true", help="skip invalid postings, build the rest"
     )
     return parser
+
+
+def _curating_commands(commands: argparse._SubParsersAction) -> None:
+    """Add `import` and `new`, which write into the content folder."""
+    imports = commands.add_parser("import", help="curate raw postings into the content folder")
+    imports.add_argument("files", type=Path, nargs="+", metavar="FILE", help="raw postings")
+    new = commands.add_parser("new", help="write a draft posting to fill in")
+    new.add_argument("--title", required=True, help="the job's title")
+    new.add_argument("--company", required=True, help="the employer")
+    for command in (imports, new):
+        command.add_argument(
+            "--content", type=Path, default=Path("content"), help="postings folder"
+        )
+        command.add_argument(
+            "--now", help="today's date (ISO 8601); default SOURCE_DATE_EPOCH or now"
+        )
+        command.set_defaults(config=None)
+
+
+def _progress_bar() -> builder.Progress | None:
+    """Show reading progress on a terminal; never in CI or when stderr is piped."""
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        return None
+    bar = tqdm(desc="Reading postings", unit=" files", file=sys.stderr, delay=0.5, leave=False)
+
+    def report(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+        if done == total:
+            bar.close()
+
+    return report
 
 
 def _now(parser: argparse.ArgumentParser, value: str | None) -> datetime:
@@ -110,6 +224,29 @@ def _config_file(parser: argparse.ArgumentParser, path: Path | None) -> Path | N
     return path
 
 
+def _print_report(result: builder.Result, now: datetime, style: str) -> None:
+    """Print the problems of files that are not postings, then each posting file's verdict
+    followed by its problems, then the counts."""
+    files = {p.source: [] for p in result.postings} | {source: [] for source in result.skipped}
+    for posting in result.postings:
+        files[posting.source].append(posting)
+    for problem in result.problems:
+        if problem.path not in files:
+            _print_problem(problem, style)
+    for source in sorted(files):
+        problems = [p for p in result.problems if p.path == source]
+        print(f"{source}: {verdict(problems, files[source], now)}", file=sys.stderr)
+        for problem in problems:
+            _print_problem(problem, style, indent="  ")
+    print(f"{_counts(result, now)}; {summarize(result.problems)}", file=sys.stderr)
+
+
+def _print_problem(problem: Problem, style: str, indent: str = "") -> None:
+    print(f"{indent}{problem}", file=sys.stderr)
+    if style == "github":
+        print(_annotation(problem))
+
+
 def _print_problems(result: builder.Result, now: datetime, style: str = "text") -> None:
     """Print every problem, then one line of counts."""
     for problem in result.problems:
@@ -122,13 +259,14 @@ def _print_problems(result: builder.Result, now: datetime, style: str = "text") 
 def _counts(result: builder.Result, now: datetime) -> str:
     """Account for every posting: read = open + closed + drafts + skipped (a skipped file
     counts once, since what it holds could not be read)."""
-    shown = [p for p in result.postings if not p.draft]  # `check` keeps the drafts in
-    drafts = result.drafts + len(result.postings) - len(shown)
-    opened = sum(p.is_open(now) for p in shown)
+    by_status = Counter(status(p, now) for p in result.postings)  # `check` keeps them all
+    drafts = result.drafts + by_status["draft"]
+    future = result.future + by_status["future"]
     skipped = len(result.skipped)
+    read = by_status["open"] + by_status["closed"] + drafts + future + skipped
     return (
-        f"{result.files_read} files read: {len(shown) + drafts + skipped} postings = "
-        f"{opened} open + {len(shown) - opened} closed + {drafts} drafts + {skipped} skipped"
+        f"{result.files_read} files read: {read} postings = {by_status['open']} open + "
+        f"{by_status['closed']} closed + {drafts} drafts + {future} future + {skipped} skipped"
     )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Literal
 
 from builder.extract import is_dated_by_posting
 from builder.model import Posting
+from builder.problems import Problem
 
 Status = Literal["draft", "future", "open", "closed"]
 FEED_FILES = {"feed.xml", "atom.xml", "feed.json"}
@@ -56,3 +57,26 @@ def pages_by_kind(paths: Iterable[PurePosixPath | str]) -> dict[str, int]:
     """Count output files per kind, every kind named (0 when there is none), `other` last."""
     counts = Counter(map(page_kind, paths))
     return {kind: counts[kind] for kind in (*PAGE_KINDS, "other")}
+
+
+def verdict(problems: Sequence[Problem], postings: Sequence[Posting], now: datetime) -> str:
+    """Sum up one posting file: its problems counted, then what keeps it off the open board."""
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    counts = [_plural(errors, "error"), _plural(warnings, "warning")]
+    notes = dict.fromkeys(_note(posting, now) for posting in postings)
+    said = [text for text in (*counts, *notes) if text]
+    return "; ".join(said if any(counts) else ["ok", *said])
+
+
+def _note(posting: Posting, now: datetime) -> str:
+    kind = status(posting, now)
+    if kind == "draft":
+        return "draft: left out until `draft: true` is removed (or built with --drafts)"
+    if kind == "future":
+        return f"future: left out until {posting.date_posted:%Y-%m-%d} (or built with --future)"
+    return "closed" if kind == "closed" else ""
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}" if count else ""

@@ -36,7 +36,10 @@ def test_cli_builds_and_exits_zero(content, tmp_path):
     done = cli_build(content, tmp_path / "site")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site/jobs/platform-sre-acme/index.html").is_file()
-    assert "1 files read: 1 postings = 1 open + 0 closed + 0 drafts + 0 skipped" in done.stderr
+    assert (
+        "1 files read: 1 postings = 1 open + 0 closed + 0 drafts + 0 future + 0 skipped"
+        in done.stderr
+    )
     assert "files written to" in done.stdout
 
 
