@@ -5,6 +5,7 @@ build() reads like the pipeline it runs: read -> normalize -> extract -> tag -> 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -12,15 +13,33 @@ from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
+from builder.batch import context_digest, extract_all, make_job
+from builder.cache import (
+    GENERATOR,
+    BuildCache,
+    Reuse,
+    Written,
+    digest_of,
+    files_digest,
+    fingerprint,
+    folder_identity,
+)
 from builder.config import Config, load_config
-from builder.extract import Context, assign_unique_slugs, extract
+from builder.extract import Context, assign_unique_slugs
 from builder.feeds import render_feeds
 from builder.model import Posting, Site
-from builder.output import check_output_dir, write_site
-from builder.problems import Problem, error, sort_problems, warning
-from builder.readers import git_dates, posting_files, read_inside, read_posting
+from builder.output import OutputLocked, Pages, check_output_dir, link_tree, write_site
+from builder.problems import Problem, sort_problems, warning
+from builder.readers import git_dates, posting_files
 from builder.render import host_files, make_environment, render_pages
-from builder.search import SearchFailed, find_pagefind, index_site, no_search, search_failed
+from builder.search import (
+    PAGEFIND_VERSION,
+    SearchFailed,
+    find_pagefind,
+    index_site,
+    no_search,
+    search_failed,
+)
 from builder.summary import is_published, pages_by_kind, status
 from builder.taxonomy import Taxonomy, build_taxonomy, load_taxonomy
 
@@ -44,6 +63,7 @@ class Options:
     drafts: bool = False  # publish postings marked `draft: true` too
     future: bool = False  # publish postings dated after `now` too
     progress: Progress | None = None
+    cache_dir: Path | None = None  # where to keep the build cache; None: build from scratch
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,7 @@ class Result:
     written: bool = False
     drafts: int = 0  # drafts left out of `postings` by a build
     future: int = 0  # postings dated after `now` left out of `postings` by a build
+    pages_reused: int = 0  # of pages_written: unchanged files linked from the previous site
     pages_by_kind: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -80,26 +101,35 @@ def build(options: Options) -> Result:
     """Build the site; write it only if there is no error (or --keep-going skips them)."""
     check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
     config, config_problems = _config(options.config_file)
+    cache = _open_cache(options)
     taxonomy, checked = _collect(
-        options.content_dir, options.now, config, config_problems, options.progress
+        options.content_dir, options.now, config, config_problems, options.progress, cache
     )
     config_broken = any(p.is_error for p in config_problems)
     if checked.errors and (taxonomy is None or config_broken or not options.keep_going):
+        _save(cache, None if cache is None else cache.written)
         return checked
     shown = [is_published(p, options.now, options.drafts, options.future) for p in checked.postings]
     published = tuple(p for p, show in zip(checked.postings, shown, strict=True) if show)
     site = Site(published, options.now, _with_slash(options.base_url or config.base_url), config)
     pagefind = find_pagefind() if site.open_postings else None  # nothing to search: no index
-    environment = make_environment(options.templates_dir, site, search=pagefind is not None)
-    pages = render_pages(environment, site, taxonomy)
-    pages |= render_feeds(site)
-    pages |= host_files(site)
     output = _display(options.output_dir)
     try:
-        index = partial(index_site, pagefind=pagefind) if pagefind else None
-        write_site(pages, options.static_dir, options.output_dir, finish=index)
+        try:
+            pages = _render_and_write(options, site, taxonomy, pagefind, cache)
+        except FileNotFoundError:
+            if cache is None or cache.written is None:
+                raise
+            cache.written = None  # a file of the old site was deleted by hand: reuse none
+            pages = _render_and_write(options, site, taxonomy, pagefind, cache)
     except SearchFailed as exc:
+        _save(cache, None)
         return replace(checked, problems=(*checked.problems, search_failed(output, str(exc))))
+    except OutputLocked:
+        raise  # another build is writing: its cache is its own
+    except BaseException:
+        _save(cache, None)  # the old site may be gone: nothing in it can be reused
+        raise
     missing = not pagefind and site.open_postings
     problems = (*checked.problems, no_search(output)) if missing else checked.problems
     left_out = [
@@ -112,9 +142,106 @@ def build(options: Options) -> Result:
         drafts=left_out.count("draft"),
         future=left_out.count("future"),
         pages_written=len(pages),
+        pages_reused=sum(isinstance(page, Path) for page in pages.values()),
         pages_by_kind=MappingProxyType(pages_by_kind(pages)),
         written=True,
     )
+
+
+def _render_and_write(
+    options: Options,
+    site: Site,
+    taxonomy: Taxonomy,
+    pagefind: Path | None,
+    cache: BuildCache | None,
+) -> Pages:
+    """Render the site, reusing what `cache` finds unchanged, and swap it in (unless it is
+    already on disk as it would be written); record what was written in the cache."""
+    environment = make_environment(options.templates_dir, site, search=pagefind is not None)
+    reuse = _reuse(cache, options, site, pagefind is not None)
+    pages = render_pages(environment, site, taxonomy, reuse)
+    pages |= render_feeds(site, reuse)
+    pages |= host_files(site)
+    written = _written(options, pages, reuse)
+    if not _nothing_changed(cache, written, pages, options.output_dir):
+        search = _search_step(pagefind, cache, written, options.output_dir)
+        write_site(pages, options.static_dir, options.output_dir, finish=search)
+    if cache:
+        _save(cache, replace(written, identity=folder_identity(options.output_dir)))
+    return pages
+
+
+def _open_cache(options: Options) -> BuildCache | None:
+    if options.cache_dir is None:
+        return None
+    return BuildCache.open(options.cache_dir, options.content_dir, options.output_dir)
+
+
+def _save(cache: BuildCache | None, written: Written | None) -> None:
+    if cache is not None:
+        cache.save(cache.extracted, written)
+
+
+def _reuse(cache: BuildCache | None, options: Options, site: Site, search: bool) -> Reuse:
+    """What every page depends on, and the previous site's pages that can be reused."""
+    if cache is None:
+        return Reuse()
+    templates = files_digest(options.templates_dir)
+    shared = (repr(site.config), site.base_url, site.now.isoformat(), search, templates)
+    return Reuse(
+        base=fingerprint(GENERATOR, *shared, bool(site.open_postings)),
+        previous=cache.reusable_pages(options.output_dir),
+        old_site=options.output_dir.resolve(),
+        enabled=True,
+    )
+
+
+def _written(options: Options, pages: Pages, reuse: Reuse) -> Written:
+    """Describe the site about to be written: each file's fingerprint, the search index's
+    (the posting pages it reads) and the static files'."""
+    prints = {path: reuse.fingerprints.get(path, "") for path in pages}
+    postings = sorted((str(p), f) for p, f in prints.items() if p.parts[0] == "jobs")
+    search = fingerprint(PAGEFIND_VERSION, postings) if reuse.enabled else ""
+    static = files_digest(options.static_dir) if options.static_dir.is_dir() else ""
+    return Written((0, 0, 0), prints, search, static)
+
+
+def _nothing_changed(
+    cache: BuildCache | None, written: Written, pages: Pages, output_dir: Path
+) -> bool:
+    """Tell whether the site on disk is already byte for byte what this build would write."""
+    before = cache.written if cache else None
+    if before is None or not cache.reusable_pages(output_dir):  # type: ignore[union-attr]
+        return False
+    same_shape = (before.pages.keys(), before.search, before.static) == (
+        written.pages.keys(),
+        written.search,
+        written.static,
+    )
+    return same_shape and all(_same_file(page, output_dir / path) for path, page in pages.items())
+
+
+def _same_file(page: bytes | Path, on_disk: Path) -> bool:
+    if isinstance(page, Path):  # reused: it is the file on disk, if that is still there
+        return os.path.exists(page)
+    try:
+        return on_disk.read_bytes() == page
+    except OSError:
+        return False
+
+
+def _search_step(
+    pagefind: Path | None, cache: BuildCache | None, written: Written, output_dir: Path
+) -> Callable[[Path], None] | None:
+    """Index the new site for search, or link the old index when the postings it reads
+    are unchanged."""
+    if pagefind is None:
+        return None
+    before = cache.written if cache and cache.reusable_pages(output_dir) else None
+    old_index = output_dir.resolve() / "pagefind"
+    if before and before.search == written.search and old_index.is_dir():
+        return lambda staging: link_tree(old_index, staging / "pagefind")
+    return partial(index_site, pagefind=pagefind)
 
 
 def _config(path: Path | None) -> tuple[Config, list[Problem]]:
@@ -131,6 +258,7 @@ def _collect(
     config: Config,
     problems: list[Problem],
     progress: Progress | None = None,
+    cache: BuildCache | None = None,
 ) -> tuple[Taxonomy | None, Result]:
     """Load the taxonomy (None when it is invalid) and every posting, with all problems."""
     taxonomy, taxonomy_problems = _taxonomy(content_dir)
@@ -144,16 +272,19 @@ def _collect(
         _by_display_name(changed, files),
         config.max_age,
     )
+    shared = context_digest(context)
+    jobs = [make_job(path, content_dir, _display(path), context, shared) for path in files]
+    extracted = extract_all(jobs, context, cache.extracted if cache else {}, progress)
     postings, skipped = [], []
-    for done, path in enumerate(files, 1):
-        found, file_problems = _read_file(path, content_dir, context)
-        postings += found
-        problems += file_problems
-        if any(p.is_error for p in file_problems):
-            skipped.append(_display(path))
-        if progress:
-            progress(done, len(files))
-    unique = assign_unique_slugs(postings)
+    for job in jobs:
+        found = extracted[job.source]
+        postings += [replace(p, fingerprint=found.key) for p in found.postings]
+        problems += found.problems
+        if any(p.is_error for p in found.problems):
+            skipped.append(job.source)
+    if cache:
+        cache.extracted = extracted
+    unique = [_fingerprinted(p) for p in assign_unique_slugs(postings)]
     newest_first = sorted(unique, key=lambda p: (-p.date_posted.timestamp(), p.slug))
     result = Result(tuple(sort_problems(problems)), tuple(newest_first), tuple(skipped))
     return taxonomy, replace(result, files_read=len(files))
@@ -164,22 +295,11 @@ def _by_display_name(dates: dict[str, datetime], files: list[Path]) -> dict[str,
     return {_display(f): dates[str(f.resolve())] for f in files if str(f.resolve()) in dates}
 
 
-def _read_file(
-    path: Path, content_dir: Path, context: Context
-) -> tuple[list[Posting], list[Problem]]:
-    source = _display(path)
-    try:
-        data = read_inside(path, content_dir)
-    except OSError as exc:
-        return [], [error(source, f"cannot read the file: {exc.strerror}", "check its permissions")]
-    raws, problems = read_posting(source, data)
-    key = path.relative_to(content_dir).as_posix()  # the same wherever the build runs from
-    postings = []
-    for raw in raws:
-        posting, found = extract(raw, context)
-        postings.append(replace(posting, key=key))
-        problems += found
-    return postings, problems
+def _fingerprinted(posting: Posting) -> Posting:
+    """Key a posting by what it was made from and by its slug, which depends on the others."""
+    return replace(
+        posting, fingerprint=digest_of(posting.fingerprint, str(posting.index), posting.slug)
+    )
 
 
 def _taxonomy(content_dir: Path) -> tuple[Taxonomy | None, list[Problem]]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 
+from builder.cache import Reuse
 from builder.model import Posting, Site
 
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
@@ -57,10 +58,16 @@ def _topic_feed(
     return Feed(folder, f"{title} · {site.title}", about, newest, site.last_change(postings))
 
 
-def render_feeds(site: Site) -> dict[PurePosixPath, bytes]:
-    """Render RSS, Atom and JSON Feed for every feed of the site."""
-    files: dict[PurePosixPath, bytes] = {}
+def render_feeds(site: Site, reuse: Reuse | None = None) -> dict[PurePosixPath, bytes | Path]:
+    """Render RSS, Atom and JSON Feed for every feed of the site; where `reuse` finds all
+    three unchanged, they are the previous build's files."""
+    reuse = reuse or Reuse()
+    files: dict[PurePosixPath, bytes | Path] = {}
     for feed in site_feeds(site):
+        targets = [PurePosixPath(feed.file(kind)) for kind in FEED_FILES]
+        if all([reuse.unchanged(target, feed) for target in targets]):  # a list: record all
+            files.update((target, reuse.old(target)) for target in targets)
+            continue
         generator = _feed_generator(site, feed)
         _self_link(generator, site.absolute_url(feed.file("rss")))
         files[PurePosixPath(feed.file("rss"))] = generator.rss_str(pretty=True)

@@ -112,6 +112,9 @@ class Posting:
     date_modified: datetime | None = None  # the last edit, when known
     # (field, where its value came from) for `check --explain`: a tuple, so it pickles
     provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # A digest of everything the posting was made from, plus its slug: pages that show it
+    # are rendered again only when it changes (builder/cache.py).
+    fingerprint: str = field(default="", compare=False, repr=False)
 
     @property
     def uid(self) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-Pages = dict[PurePosixPath, bytes]
+Pages = dict[PurePosixPath, bytes | Path]  # a Path: the previous build's file, unchanged
 SITE_MARK = ".nojekyll"  # every build writes it: a folder without it was not built by us
 MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
 
@@ -121,10 +121,36 @@ def _same_file(descriptor: int, path: Path) -> bool:
 
 
 def _write_pages(pages: Pages, root: Path) -> None:
+    made: set[Path] = set()
     for relative, content in sorted(pages.items()):
         target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if isinstance(content, Path):
+            link_or_copy(content, target)
+        else:
+            target.write_bytes(content)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link an unchanged file from the previous site (no bytes written); copy it where
+    the file system cannot link."""
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            raise
+        shutil.copyfile(source, target)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Hard-link every file of a folder from the previous site into the new one."""
+    for folder, _, names in os.walk(source):
+        into = target / Path(folder).relative_to(source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            link_or_copy(Path(folder, name), into / name)
 
 
 def _swap(staging: Path, output_dir: Path) -> None:

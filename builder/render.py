@@ -6,15 +6,18 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from builder.cache import Reuse
 from builder.model import EMPLOYMENT_TYPES, Posting, Region, Site, Tag
 from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy
 
-Pages = dict[PurePosixPath, bytes]
+Pages = dict[PurePosixPath, bytes | Path]  # a Path: the previous build's file, unchanged
 
 
 def make_environment(templates_dir: Path, site: Site, search: bool = True) -> Environment:
@@ -33,7 +36,21 @@ def make_environment(templates_dir: Path, site: Site, search: bool = True) -> En
     env.globals.update(site=site, url=site.url, abs_url=site.absolute_url, search=search)
     env.globals["employment_types"] = EMPLOYMENT_TYPES
     env.filters.update(day=_day, iso=_iso, ago=_ago_maker(site.now))
+    env.globals["card"] = _card_maker(env)
+    env.globals["jsonld"] = partial(job_posting_jsonld, site=site)
     return env
+
+
+def _card_maker(env: Environment) -> Callable[[Posting], Markup]:
+    """Render each posting's card once: the same card shows on up to a dozen list pages."""
+    cards: dict[str, Markup] = {}
+
+    def card(posting: Posting) -> Markup:
+        if posting.path not in cards:
+            cards[posting.path] = Markup(env.get_template("_card.html").render(posting=posting))
+        return cards[posting.path]
+
+    return card
 
 
 @dataclass(frozen=True)
@@ -83,8 +100,8 @@ NAMES_PER_PAGE = 100
 class _PageSet:
     """The pages rendered so far, and which of them the sitemap lists."""
 
-    def __init__(self, env: Environment, site: Site) -> None:
-        self.env, self.site = env, site
+    def __init__(self, env: Environment, site: Site, reuse: Reuse) -> None:
+        self.env, self.site, self.reuse = env, site, reuse
         self.pages: Pages = {}
         self.indexed: list[tuple[str, datetime]] = []  # sitemap entries with their lastmod
         # What dates the pages that list every posting: a closing moves one between lists.
@@ -95,7 +112,11 @@ class _PageSet:
         target = PurePosixPath(path, "index.html")
         if target in self.pages:  # slugs are made unique upstream: a clash here is a bug
             raise ValueError(f"two pages would be written to {target}")
-        self.pages[target] = self.env.get_template(template).render(path=path, **context).encode()
+        if self.reuse.unchanged(target, template, context):
+            self.pages[target] = self.reuse.old(target)
+        else:
+            page = self.env.get_template(template).render(path=path, **context)
+            self.pages[target] = page.encode()
         if lastmod is not None:
             self.indexed.append((path, lastmod))
 
@@ -121,9 +142,12 @@ class _PageSet:
             self.add(pager.path(number), template, lastmod, pager=pager, **{name: chunk}, **context)
 
 
-def render_pages(env: Environment, site: Site, taxonomy: Taxonomy) -> Pages:
-    """Render every HTML page of the site, and the sitemap and robots.txt that list them."""
-    out = _PageSet(env, site)
+def render_pages(
+    env: Environment, site: Site, taxonomy: Taxonomy, reuse: Reuse | None = None
+) -> Pages:
+    """Render every HTML page of the site, and the sitemap and robots.txt that list them;
+    a page `reuse` finds unchanged is the previous build's file instead."""
+    out = _PageSet(env, site, reuse or Reuse())
     by_tag, by_region = site.by_tag(), site.by_region()
     regions = region_counts(by_region, site)
     home = {"regions": open_region_counts(regions), "skills": top_tags(by_tag, site)}
@@ -161,7 +185,6 @@ def _posting_pages(out: _PageSet, site: Site, regions_of: dict[str, list[Region]
             "posting.html",
             site.last_change((posting,)) if is_open else None,
             posting=posting,
-            jsonld=job_posting_jsonld(posting, site) if is_open else None,
             search_regions=regions_of.get(posting.path, []),
         )
 

@@ -13,6 +13,7 @@ from slugify import slugify
 
 from builder.model import Tag
 from builder.problems import Problem, error
+from builder.readers import SAFE_LOADER
 
 UNKNOWN_CATEGORY = "Other"
 # A skill name must not be glued to letters, digits or the characters that extend names
@@ -63,9 +64,10 @@ class Taxonomy:
     def resolve(self, name: str) -> Tag | None:
         """Map a curator's tag (any alias, any case) to its taxonomy skill."""
         key = name.strip().lower()
-        return self.by_alias.get(key) or next(
-            (tag for tag in self.tags if tag.slug == tag_slug(key)), None
-        )
+        if key in self.by_alias:
+            return self.by_alias[key]
+        slug = tag_slug(key)
+        return next((tag for tag in self.tags if tag.slug == slug), None)
 
     def unknown(self, name: str) -> Tag:
         """Make a tag for a name the taxonomy does not know, kept as the curator wrote it."""
@@ -80,7 +82,7 @@ def tag_slug(name: str) -> str:
 def load_taxonomy(path: Path) -> tuple[Taxonomy, list[Problem]]:
     """Read the taxonomy file; report every malformed entry."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     except (OSError, yaml.YAMLError) as exc:
         return build_taxonomy({}), [error(str(path), f"cannot read the taxonomy: {exc}", _FIX)]
     problems = _validate(str(path), document)

@@ -1,0 +1,188 @@
+"""The build cache: what the last build extracted and wrote, so a rebuild redoes only changes.
+
+It lives in `.cache/` (git-ignored; deleting it only costs one slow build). Each content file's
+postings are kept under a digest of everything their extraction read: the file's bytes and
+name, its git dates, the taxonomy, the board's maximum age and the generator's own code. Each
+page written is kept with a fingerprint of everything its rendering read, so an unchanged page
+is hard-linked from the previous site instead of rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import feedgen
+import ftfy
+import jinja2
+import markdown
+import nh3
+
+from builder.model import Posting
+from builder.problems import Problem
+
+FORMAT = 1  # bump when the pickled shapes below change
+
+
+def _code_digest() -> str:
+    """Digest the generator's own code and the libraries whose output it keeps."""
+    digest = hashlib.sha256(f"{FORMAT}".encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    for library in (markdown, nh3, ftfy, jinja2, feedgen):
+        digest.update(f"{library.__name__}={getattr(library, '__version__', '?')}".encode())
+    return digest.hexdigest()
+
+
+GENERATOR = _code_digest()
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One content file's postings and problems, valid while its key matches."""
+
+    source: str
+    key: str
+    postings: tuple[Posting, ...]
+    problems: tuple[Problem, ...]
+    now: datetime | None  # the build date the result depends on, when it used one
+
+
+@dataclass(frozen=True)
+class Written:
+    """The pages of the site the last build wrote, each with its fingerprint."""
+
+    identity: tuple[int, int, int]  # the output folder's device, inode and mtime
+    pages: Mapping[PurePosixPath, str]
+    search: str = ""  # fingerprint of what the search index was built from
+    static: str = ""  # digest of the static files copied in
+
+
+@dataclass
+class BuildCache:
+    """The cache of one content folder built into one output folder."""
+
+    folder: Path
+    extracted: dict[str, Extracted] = field(default_factory=dict)
+    written: Written | None = None
+
+    @classmethod
+    def open(cls, root: Path, content_dir: Path, output_dir: Path) -> BuildCache:
+        """Load the cache for this content and output; an unreadable one counts as empty."""
+        name = digest_of(str(content_dir.resolve()), str(output_dir.resolve()))[:16]
+        cache = cls(root / "sreboard" / name)
+        try:
+            with (cache.folder / "cache.pickle").open("rb") as stream:
+                generator, cache.extracted, cache.written = pickle.load(stream)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
+            return cls(cache.folder)
+        return cache if generator == GENERATOR else cls(cache.folder)
+
+    def reusable_pages(self, output_dir: Path) -> Mapping[PurePosixPath, str]:
+        """The fingerprints of the pages in output_dir, if it is still the site this cache saw."""
+        if self.written is None or folder_identity(output_dir) != self.written.identity:
+            return {}
+        return self.written.pages
+
+    def save(self, extracted: dict[str, Extracted], written: Written | None) -> None:
+        """Write the cache in one rename, so a killed build leaves the old one or the new."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump((GENERATOR, extracted, written), stream, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.folder / "cache.pickle")
+
+
+def folder_identity(folder: Path) -> tuple[int, int, int]:
+    """Tell one folder from another at the same path; a new folder may reuse a freed inode,
+    but not also the nanosecond its last entry was made."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (status.st_dev, status.st_ino, status.st_mtime_ns)
+
+
+def digest_of(*parts: str | bytes) -> str:
+    """A sha256 of the parts, kept apart so ("ab", "c") and ("a", "bc") differ."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+def fingerprint(*values: Any) -> str:
+    """Digest what a page is rendered from: postings by their own fingerprint, the rest by repr."""
+    digest = hashlib.sha256()
+    for value in values:
+        _feed(digest, value)
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, value: Any) -> None:
+    if isinstance(value, Posting):
+        digest.update(b"P" + value.fingerprint.encode())
+    elif isinstance(value, list | tuple):
+        digest.update(b"[")
+        for item in value:
+            _feed(digest, item)
+        digest.update(b"]")
+    elif isinstance(value, dict):
+        digest.update(b"{")
+        for key, item in value.items():
+            _feed(digest, key)
+            _feed(digest, item)
+        digest.update(b"}")
+    elif is_dataclass(value) and not isinstance(value, type) and _holds_postings(value):
+        digest.update(type(value).__name__.encode())
+        for item in fields(value):
+            _feed(digest, getattr(value, item.name))
+    else:
+        digest.update(repr(value).encode() + b"\0")
+
+
+def _holds_postings(value: Any) -> bool:
+    return any(isinstance(getattr(value, item.name), tuple | list) for item in fields(value))
+
+
+def files_digest(folder: Path) -> str:
+    """Digest every file under folder, names and bytes: the templates, the static files."""
+    paths = sorted(path for path in folder.rglob("*") if path.is_file())
+    names_and_bytes = (
+        part for p in paths for part in (p.relative_to(folder).as_posix(), p.read_bytes())
+    )
+    return digest_of(*names_and_bytes)
+
+
+@dataclass
+class Reuse:
+    """Decide, page by page, whether the previous build's file can stand for a new render.
+
+    `base` digests what every page depends on (code, templates, config, base URL, build date);
+    `previous` holds the fingerprints of the files in `old_site`. Disabled, it records nothing.
+    """
+
+    base: str = ""
+    previous: Mapping[PurePosixPath, str] = field(default_factory=dict)
+    old_site: Path = Path()
+    enabled: bool = False
+    fingerprints: dict[PurePosixPath, str] = field(default_factory=dict)
+
+    def unchanged(self, target: PurePosixPath, *inputs: Any) -> bool:
+        """Record the file's fingerprint; tell whether the old site holds it as it would be."""
+        if not self.enabled:
+            return False
+        digest = fingerprint(self.base, str(target), *inputs)
+        self.fingerprints[target] = digest
+        return self.previous.get(target) == digest
+
+    def old(self, target: PurePosixPath) -> Path:
+        return self.old_site / target

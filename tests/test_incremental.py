@@ -1,0 +1,145 @@
+"""An incremental build (with the cache in .cache/) writes exactly what a clean build writes."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT, NOW, ROOT, build_site, tree
+
+import builder
+from bench.corpus import posting, write_corpus
+from builder import batch
+
+
+@pytest.fixture
+def board(tmp_path: Path) -> Path:
+    """The seeds and 30 generated postings: tags, regions, companies and pages of lists."""
+    folder = write_corpus(tmp_path / "content", 30, seed=7)
+    for seed in sorted(CONTENT.glob("0*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+def incremental(content: Path, output: Path, cache: Path, **options) -> builder.Result:
+    result = build_site(content, output, cache_dir=cache, **options)
+    assert result.written, [str(p) for p in result.errors]
+    return result
+
+
+def assert_same_as_clean(content: Path, output: Path, tmp_path: Path, **options) -> None:
+    """A build from scratch of the same content gives the same bytes, file for file."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    assert build_site(content, clean, **options).written
+    assert tree(output) == tree(clean)
+
+
+def test_a_rebuild_with_nothing_changed_reuses_every_page(board: Path, tmp_path: Path) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    first = incremental(board, site, cache)
+    before = tree(site)
+    second = incremental(board, site, cache)
+    assert first.pages_reused == 0
+    assert second.pages_reused > 0.9 * second.pages_written  # all but sitemap, 404, robots…
+    assert tree(site) == before
+
+
+def test_an_edit_rerenders_its_pages_and_matches_a_clean_build(board: Path, tmp_path: Path) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    retitled, rewritten = board / "000010.txt", board / "000011.txt"
+    retitled.write_text(retitled.read_text().replace("title: ", "title: Edited "), "utf-8")
+    text = rewritten.read_text(encoding="utf-8")
+    rewritten.write_text(text.replace("## What you bring", "## What you bring along"), "utf-8")
+    result = incremental(board, site, cache)
+    assert 0 < result.pages_reused < result.pages_written
+    pages = [page.read_text(encoding="utf-8") for page in site.glob("jobs/*/index.html")]
+    assert any("Edited" in page for page in pages)
+    assert any("What you bring along" in page for page in pages)
+    assert_same_as_clean(board, site, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["add", "delete", "taxonomy", "now"])
+def test_each_kind_of_change_matches_a_clean_build(
+    board: Path, tmp_path: Path, change: str
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    now = NOW
+    if change == "add":
+        (board / "new.txt").write_text(posting(random.Random(99), 99), encoding="utf-8")
+    elif change == "delete":
+        (board / "000003.txt").unlink()
+    elif change == "taxonomy":  # a new alias tags postings that did not match before
+        taxonomy = board / "_taxonomy.yml"
+        text = taxonomy.read_text(encoding="utf-8")
+        taxonomy.write_text(text.replace("aliases: [jvm]", "aliases: [jvm, mentoring]"), "utf-8")
+    else:
+        now = NOW + timedelta(days=200)  # some postings age, none is dated "today" any more
+    incremental(board, site, cache, now=now)
+    assert_same_as_clean(board, site, tmp_path, now=now)
+
+
+def test_a_template_change_rerenders_every_page(board: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache, templates_dir=templates)
+    card = templates / "_card.html"
+    card.write_text(card.read_text().replace('class="card-title"', 'class="card-title x"'))
+    result = incremental(board, site, cache, templates_dir=templates)
+    assert 'class="card-title x"' in (site / "index.html").read_text()
+    html_reused = result.pages_reused
+    assert html_reused <= 3 * len(list(site.glob("**/*.json")))  # only feeds stay as they were
+    assert_same_as_clean(board, site, tmp_path, templates_dir=templates)
+
+
+def test_a_damaged_cache_is_ignored(board: Path, tmp_path: Path) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    for saved in cache.rglob("cache.pickle"):
+        saved.write_bytes(b"not a pickle")
+    result = incremental(board, site, cache)
+    assert result.pages_reused == 0
+    assert_same_as_clean(board, site, tmp_path)
+
+
+def test_a_site_replaced_behind_the_cache_is_not_reused(board: Path, tmp_path: Path) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    shutil.rmtree(site)
+    assert build_site(board, site).written  # a build without the cache: a new folder
+    result = incremental(board, site, cache)
+    assert result.pages_reused == 0
+
+
+def test_many_postings_are_extracted_in_worker_processes_with_the_same_result(
+    board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = tmp_path / "serial"
+    assert build_site(board, serial).written
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 2)
+    started = []
+    real_pool = batch.ProcessPoolExecutor
+    monkeypatch.setattr(
+        batch, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or real_pool(*a, **k)
+    )
+    parallel = tmp_path / "parallel"
+    assert build_site(board, parallel).written
+    assert started, "the pool was not used"
+    assert tree(parallel) == tree(serial)
+
+
+def test_a_page_deleted_from_the_site_by_hand_is_written_again(board: Path, tmp_path: Path) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    posting_page = sorted(site.glob("jobs/*/index.html"))[0]
+    posting_page.unlink()
+    result = incremental(board, site, cache)
+    assert result.pages_reused == 0
+    assert posting_page.is_file()
+    assert_same_as_clean(board, site, tmp_path)
