@@ -1,0 +1,265 @@
+"""Preview the board while curating: build, serve, rebuild on every change, reload open tabs.
+
+The files on disk stay exactly what `build` writes: the live-reload script and the banner of
+problems are added to HTML responses as they are served, never to the built pages.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import re
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field, replace
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from watchfiles import watch
+
+import builder
+from builder.output import OutputLocked, UnsafeOutput
+from builder.problems import summarize
+
+RELOAD_PATH = "/__reload"
+KEEPALIVE_SECONDS = 10.0  # a closed tab is noticed on the next write
+QUIET_MS = 150  # a burst of saves (an editor's temp file and rename, a git checkout) is one rebuild
+BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+# The page knows which build it shows; the stream names the newest on connect and after every
+# build, so a build that lands before the stream connects still reloads the tab.
+RELOAD_SCRIPT = (
+    '<script>new EventSource("' + RELOAD_PATH + '").addEventListener("reload", '
+    '(event) => { if (event.data !== "{generation}") location.reload(); });</script>'
+)
+BANNER_STYLE = (
+    "margin:0;padding:1rem 1.5rem;background:#fff0f0;color:#600;"
+    "border-bottom:4px solid #c00;font:15px/1.5 system-ui,sans-serif"
+)
+NOTHING_BUILT = b"<!doctype html><title>Not built yet</title><body><p>No site built yet.</p>"
+
+
+@dataclass
+class Status:
+    """The newest build's number and errors, shared by the watcher and the request threads."""
+
+    generation: int = 0
+    errors: tuple[str, ...] = ()
+    stopped: bool = False
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, errors: tuple[str, ...]) -> None:
+        """Record a finished build and wake every open reload stream."""
+        with self.changed:
+            self.generation += 1
+            self.errors = errors
+            self.changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """Return the newest build's number once it differs from `seen`, or after timeout."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.generation != seen or self.stopped, timeout)
+            return self.generation
+
+    def snapshot(self) -> tuple[int, tuple[str, ...]]:
+        """The newest build's number and errors, read together."""
+        with self.changed:
+            return self.generation, self.errors
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopped = True
+            self.changed.notify_all()
+
+
+def serve(options: builder.Options, host: str, port: int) -> int:
+    """Build, serve on host:port and rebuild on changes until Ctrl-C; return the exit status."""
+    try:
+        server = PreviewServer((host, port), options.output_dir.resolve(), Status())
+    except OSError as exc:
+        return _usage_error(_bind_error(exc, host, port))
+    url = f"http://{_url_host(host)}:{server.server_port}/"
+    options = replace(options, base_url=url)  # links and feeds point at this server
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    try:
+        _rebuild(options, server.status)
+        thread.start()
+        print(f"Serving {options.output_dir} at {url} (Ctrl-C to stop)", flush=True)
+        _watch(options, server.status)
+    except UnsafeOutput as exc:
+        return _usage_error(str(exc))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _close(server, thread)
+    print("Stopped.", flush=True)
+    return 0
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """A threading HTTP server that knows the newest build."""
+
+    block_on_close = False  # reload streams end with the process, not one by one
+
+    def __init__(self, address: tuple[str, int], folder: Path, status: Status) -> None:
+        self.status = status
+        handler = partial(PreviewHandler, directory=str(folder), status=status)
+        super().__init__(address, handler)
+
+
+def _usage_error(message: str) -> int:
+    print(f"build.py serve: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _bind_error(exc: OSError, host: str, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} is already in use on {host} (another `make serve`?); "
+            "stop that server or choose another port with --port"
+        )
+    return f"cannot serve on {host}:{port}: {exc.strerror or exc}; check --host and --port"
+
+
+def _url_host(host: str) -> str:
+    """Name the host a browser on this machine reaches the server by."""
+    return "127.0.0.1" if host in {"", "0.0.0.0"} else host
+
+
+def _close(server: PreviewServer, thread: threading.Thread) -> None:
+    server.status.stop()
+    if thread.is_alive():  # shutdown() waits for serve_forever, which may never have started
+        server.shutdown()
+    server.server_close()
+
+
+def _watch(options: builder.Options, status: Status) -> None:
+    """Rebuild after each burst of changes to the content, templates or static files."""
+    folders = [options.content_dir, options.templates_dir, options.static_dir]
+    watched = [folder for folder in folders if folder.is_dir()]
+    for changes in watch(*watched, step=QUIET_MS):
+        names = sorted({Path(path).name for _, path in changes})
+        print(f"Changed: {', '.join(names)}", flush=True)
+        _rebuild(options, status)
+
+
+def _rebuild(options: builder.Options, status: Status) -> None:
+    """Build once and report the outcome in the terminal and to the served pages."""
+    started = time.perf_counter()
+    try:
+        result = builder.build(options)
+    except UnsafeOutput:
+        raise
+    except Exception as exc:  # a template typo or a held lock must not stop the preview
+        if not isinstance(exc, OutputLocked):
+            traceback.print_exc()
+        _report("build failed", started, (f"build failed: {exc}",), status)
+        return
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    outcome = (
+        f"{result.pages_written} files written"
+        if result.written
+        else "nothing written, still serving the last good site"
+    )
+    errors = tuple(str(problem) for problem in result.errors)
+    _report(f"{summarize(list(result.problems))}; {outcome}", started, errors, status)
+
+
+def _report(outcome: str, started: float, errors: tuple[str, ...], status: Status) -> None:
+    elapsed = time.perf_counter() - started
+    print(f"[{time.strftime('%H:%M:%S')}] Built in {elapsed:.2f} s: {outcome}", flush=True)
+    status.publish(errors)
+
+
+def inject(page: bytes, generation: int, errors: tuple[str, ...]) -> bytes:
+    """Add the banner of errors and the reload script right after the page's <body> tag."""
+    added = (_banner(errors) + RELOAD_SCRIPT.replace("{generation}", str(generation))).encode()
+    opening = BODY_OPEN.search(page)
+    at = opening.end() if opening else 0
+    return page[:at] + added + page[at:]
+
+
+def _banner(errors: tuple[str, ...]) -> str:
+    if not errors:
+        return ""
+    count = f"{len(errors)} error{'s' * (len(errors) != 1)}"
+    items = "".join(f"<li><code>{html.escape(error)}</code></li>" for error in errors)
+    return (
+        f'<div id="sreboard-problems" role="alert" style="{BANNER_STYLE}">'
+        f"<strong>Not rebuilt: {count}. This is the last good site; fix and save to rebuild."
+        f"</strong><ul>{items}</ul></div>"
+    )
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """Serve the output folder, HTML with the banner and reload script, and the reload stream."""
+
+    def __init__(self, *args: Any, status: Status, **kwargs: Any) -> None:
+        self.status = status  # before super().__init__, which handles the request
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the terminal is for builds and their problems
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # a reload must show the new build
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path == RELOAD_PATH:
+            self._stream_reloads()
+        else:
+            super().do_GET()
+
+    def send_head(self) -> Any:
+        page = self._html_file()
+        try:
+            return self._send_html(200, page.read_bytes()) if page else super().send_head()
+        except OSError:  # swapped out between the check and the read
+            return super().send_head()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404:
+            super().send_error(code, message, explain)
+            return
+        not_found = Path(self.directory, "404.html")
+        body = self._send_html(
+            404, not_found.read_bytes() if not_found.is_file() else NOTHING_BUILT
+        )
+        if self.command != "HEAD":
+            self.wfile.write(body.getvalue())
+
+    def _html_file(self) -> Path | None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        return path if path.suffix == ".html" and path.is_file() else None
+
+    def _send_html(self, code: int, page: bytes) -> BytesIO:
+        body = inject(page, *self.status.snapshot())
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return BytesIO(body)
+
+    def _stream_reloads(self) -> None:
+        """Send the newest build's number now and after every build (Server-Sent Events)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        seen = -1
+        try:
+            while not self.status.stopped:
+                newest = self.status.wait(seen, KEEPALIVE_SECONDS)
+                event = f"event: reload\ndata: {newest}\n\n" if newest != seen else ": idle\n\n"
+                self.wfile.write(event.encode())
+                seen = newest
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the tab was closed or reloaded
