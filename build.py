@@ -23,6 +23,7 @@ from builder.serve import serve
 from builder.summary import status, verdict
 
 CONFIG_FILE = Path(config.CONFIG_FILE)
+CACHE_DIR = Path(".cache")
 NOTHING_WRITTEN = (
     "Nothing written; the previous site is untouched. Fix the errors above, "
     "or pass --keep-going to skip the postings that have them."
@@ -38,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--content {args.content}: no such folder")
     config_file = _config_file(parser, args.config)
     if args.command == "serve":
-        options = builder.Options(args.content, args.output, None, now, config_file=config_file)
+        options = builder.Options(
+            args.content, args.output, None, now, config_file=config_file, cache_dir=_cache(args)
+        )
         return serve(options, args.host, args.port)
     if args.command == "check":
         return _check(parser, args, now, config_file)
@@ -58,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         drafts=args.drafts,
         future=args.future,
         progress=_progress_bar(),
+        cache_dir=_cache(args),
     )
     started = time.perf_counter()
     try:
@@ -75,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{source}: skipped because of the errors above", file=sys.stderr)
     elapsed = time.perf_counter() - started
     kinds = ", ".join(f"{count} {kind}" for kind, count in result.pages_by_kind.items())
-    print(f"Built in {elapsed:.2f} s: {result.pages_written} files written to {args.output}/")
+    reused = f" ({result.pages_reused} unchanged)" if result.pages_reused else ""
+    print(f"Built in {elapsed:.2f} s: {result.pages_written} files{reused} in {args.output}/")
     print(f"  {kinds}")
     return 0
 
@@ -156,6 +161,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--output", type=Path, default=Path("_site"), help="site folder (_site)"
         )
+        command.add_argument(
+            "--no-cache",
+            action="store_true",
+            help=f"build everything afresh, without reading or writing {CACHE_DIR}/",
+        )
     preview.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
     preview.add_argument("--port", type=int, default=8000, help="port to serve on (8000)")
     check.add_argument(
@@ -201,6 +211,11 @@ def _progress_bar() -> builder.Progress | None:
             bar.close()
 
     return report
+
+
+def _cache(args: argparse.Namespace) -> Path | None:
+    """Where the build cache lives: .cache/ in the working folder, safe to delete."""
+    return None if args.no_cache else CACHE_DIR
 
 
 def _now(parser: argparse.ArgumentParser, value: str | None) -> datetime:

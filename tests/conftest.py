@@ -35,10 +35,11 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 def build_args(content: Path, output: Path, *extra: str) -> list[str]:
-    """Arguments of a build of `content` into `output` at NOW, for BASE_URL."""
+    """Arguments of a build of `content` into `output` at NOW, for BASE_URL; without the
+    cache, which would otherwise collect one folder per temporary site in the project's."""
     now = NOW.isoformat().replace("+00:00", "Z")
     return ["build", "--content", str(content), "--output", str(output), "--now", now,
-            "--base-url", BASE_URL, *extra]  # fmt: skip
+            "--base-url", BASE_URL, "--no-cache", *extra]  # fmt: skip
 
 
 def tree(folder: Path) -> dict[str, bytes]:

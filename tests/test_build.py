@@ -40,7 +40,7 @@ def test_cli_builds_and_exits_zero(content, tmp_path):
         "1 files read: 1 postings = 1 open + 0 closed + 0 drafts + 0 future + 0 skipped"
         in done.stderr
     )
-    assert "files written to" in done.stdout
+    assert f"files in {tmp_path / 'site'}/" in done.stdout
 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(content, tmp_path):

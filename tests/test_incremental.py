@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, NOW, ROOT, build_site, tree
+from conftest import CONTENT, NOW, ROOT, build_args, build_site, run_cli, tree
 
 import builder
 from bench.corpus import posting, write_corpus
@@ -143,3 +144,16 @@ def test_a_page_deleted_from_the_site_by_hand_is_written_again(board: Path, tmp_
     assert result.pages_reused == 0
     assert posting_page.is_file()
     assert_same_as_clean(board, site, tmp_path)
+
+
+def test_the_command_line_keeps_its_cache_in_the_working_folder(board: Path, tmp_path: Path):
+    site = tmp_path / "_site"
+    args = build_args(board, site)
+    args.remove("--no-cache")
+    first = run_cli(*args, cwd=tmp_path)
+    second = run_cli(*args, cwd=tmp_path)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    assert "unchanged" not in first.stdout
+    assert re.search(r"files \(\d+ unchanged\) in", second.stdout), second.stdout
+    assert list((tmp_path / ".cache").rglob("cache.pickle"))
+    assert run_cli(*args, "--no-cache", cwd=tmp_path).returncode == 0
