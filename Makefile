@@ -7,11 +7,15 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEBIAN_TOOLS := Debian: apt-get install nodejs npm default-jre-headless
 
-.PHONY: build test lint format check clean loc validator-tools chromium lighthouse screenshots fuzz
+.PHONY: build test lint format check clean loc validator-tools chromium lighthouse screenshots fuzz serve
 
 # BASE_URL=https://… overrides site.toml's base_url (the Pages workflow passes its URL).
 build: $(STAMP)
 	$(PY) build.py build $(if $(BASE_URL),--base-url "$(BASE_URL)")
+
+# Build, serve on http://127.0.0.1:8000/ and rebuild on every change (PORT=… for another).
+serve: $(STAMP)
+	$(PY) build.py serve $(if $(PORT),--port $(PORT))
 
 # tests/test_validators.py runs the Nu Html Checker (vnu.jar from npm, on Java) and lychee.
 # tests/test_browser.py drives Debian's chromium with Playwright, axe-core and Lighthouse.
