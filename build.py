@@ -214,8 +214,9 @@ def _progress_bar() -> builder.Progress | None:
 
 
 def _cache(args: argparse.Namespace) -> Path | None:
-    """Where the build cache lives: .cache/ in the working folder, safe to delete."""
-    return None if args.no_cache else CACHE_DIR
+    """Where the build cache lives: .cache/ in the working folder (or $SREBOARD_CACHE),
+    safe to delete."""
+    return None if args.no_cache else Path(os.environ.get("SREBOARD_CACHE", CACHE_DIR))
 
 
 def _now(parser: argparse.ArgumentParser, value: str | None) -> datetime:

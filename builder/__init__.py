@@ -19,7 +19,6 @@ from builder.cache import (
     BuildCache,
     Reuse,
     Written,
-    digest_of,
     files_digest,
     fingerprint,
     folder_identity,
@@ -199,8 +198,8 @@ def _reuse(cache: BuildCache | None, options: Options, site: Site, search: bool)
 def _written(options: Options, pages: Pages, reuse: Reuse) -> Written:
     """Describe the site about to be written: each file's fingerprint, the search index's
     (the posting pages it reads) and the static files'."""
-    prints = {path: reuse.fingerprints.get(path, "") for path in pages}
-    postings = sorted((str(p), f) for p, f in prints.items() if p.parts[0] == "jobs")
+    prints = {str(path): reuse.fingerprints.get(str(path), "") for path in pages}
+    postings = sorted((path, f) for path, f in prints.items() if path.startswith("jobs/"))
     search = fingerprint(PAGEFIND_VERSION, postings) if reuse.enabled else ""
     static = files_digest(options.static_dir) if options.static_dir.is_dir() else ""
     return Written((0, 0, 0), prints, search, static)
@@ -264,42 +263,46 @@ def _collect(
     taxonomy, taxonomy_problems = _taxonomy(content_dir)
     problems = problems + taxonomy_problems
     files = posting_files(content_dir)
+    names = _display_names(files, content_dir)
     added, changed = git_dates(content_dir, now)
     context = Context(
         taxonomy or build_taxonomy({}),
         now,
-        _by_display_name(added, files),
-        _by_display_name(changed, files),
+        _by_display_name(added, names, content_dir),
+        _by_display_name(changed, names, content_dir),
         config.max_age,
     )
     shared = context_digest(context)
-    jobs = [make_job(path, content_dir, _display(path), context, shared) for path in files]
+    jobs = [make_job(path, content_dir, names[path], context, shared) for path in files]
     extracted = extract_all(jobs, context, cache.extracted if cache else {}, progress)
     postings, skipped = [], []
     for job in jobs:
         found = extracted[job.source]
-        postings += [replace(p, fingerprint=found.key) for p in found.postings]
+        postings += found.postings
         problems += found.problems
         if any(p.is_error for p in found.problems):
             skipped.append(job.source)
     if cache:
         cache.extracted = extracted
-    unique = [_fingerprinted(p) for p in assign_unique_slugs(postings)]
+    unique = assign_unique_slugs(postings)
     newest_first = sorted(unique, key=lambda p: (-p.date_posted.timestamp(), p.slug))
     result = Result(tuple(sort_problems(problems)), tuple(newest_first), tuple(skipped))
     return taxonomy, replace(result, files_read=len(files))
 
 
-def _by_display_name(dates: dict[str, datetime], files: list[Path]) -> dict[str, datetime]:
-    """Key dates found by absolute path by the name problems use for each posting."""
-    return {_display(f): dates[str(f.resolve())] for f in files if str(f.resolve()) in dates}
+def _display_names(files: list[Path], content_dir: Path) -> dict[Path, str]:
+    """Name each file as _display would, resolving only the content folder."""
+    folder = _display(content_dir)
+    return {path: str(Path(folder, path.relative_to(content_dir))) for path in files}
 
 
-def _fingerprinted(posting: Posting) -> Posting:
-    """Key a posting by what it was made from and by its slug, which depends on the others."""
-    return replace(
-        posting, fingerprint=digest_of(posting.fingerprint, str(posting.index), posting.slug)
-    )
+def _by_display_name(
+    dates: dict[str, datetime], names: dict[Path, str], content_dir: Path
+) -> dict[str, datetime]:
+    """Key dates found by resolved path by the name problems use for each posting."""
+    folder = content_dir.resolve()
+    resolved = {path: str(folder / path.relative_to(content_dir)) for path in names}
+    return {names[path]: dates[resolved[path]] for path in names if resolved[path] in dates}
 
 
 def _taxonomy(content_dir: Path) -> tuple[Taxonomy | None, list[Problem]]:

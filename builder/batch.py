@@ -117,7 +117,8 @@ def extract_file(job: Job, context: Context) -> Extracted:
     postings = []
     for raw in raws:
         posting, found = extract(raw, context)
-        postings.append(replace(posting, key=job.key))
+        made_from = digest_of(job.digest, str(raw.index))  # the slug is added in pages' prints
+        postings.append(replace(posting, key=job.key, fingerprint=made_from))
         problems += found
     uses_now = any(_depends_on_now(posting, context.now) for posting in postings)
     return Extracted(

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -60,7 +61,7 @@ class Written:
     """The pages of the site the last build wrote, each with its fingerprint."""
 
     identity: tuple[int, int, int]  # the output folder's device, inode and mtime
-    pages: Mapping[PurePosixPath, str]
+    pages: Mapping[str, str]  # by path in the site (str: it loads faster than a path)
     search: str = ""  # fingerprint of what the search index was built from
     static: str = ""  # digest of the static files copied in
 
@@ -72,6 +73,7 @@ class BuildCache:
     folder: Path
     extracted: dict[str, Extracted] = field(default_factory=dict)
     written: Written | None = None
+    loaded: dict[str, Extracted] = field(default_factory=dict)  # extracted, as read from disk
 
     @classmethod
     def open(cls, root: Path, content_dir: Path, output_dir: Path) -> BuildCache:
@@ -80,19 +82,28 @@ class BuildCache:
         cache = cls(root / "sreboard" / name)
         try:
             with (cache.folder / "cache.pickle").open("rb") as stream:
-                generator, cache.extracted, cache.written = pickle.load(stream)
+                generator, cache.loaded, cache.written = pickle.load(stream)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
             return cls(cache.folder)
-        return cache if generator == GENERATOR else cls(cache.folder)
+        if generator != GENERATOR:
+            return cls(cache.folder)
+        cache.extracted = dict(cache.loaded)
+        return cache
 
-    def reusable_pages(self, output_dir: Path) -> Mapping[PurePosixPath, str]:
+    def reusable_pages(self, output_dir: Path) -> Mapping[str, str]:
         """The fingerprints of the pages in output_dir, if it is still the site this cache saw."""
         if self.written is None or folder_identity(output_dir) != self.written.identity:
             return {}
         return self.written.pages
 
     def save(self, extracted: dict[str, Extracted], written: Written | None) -> None:
-        """Write the cache in one rename, so a killed build leaves the old one or the new."""
+        """Write the cache in one rename, so a killed build leaves the old one or the new;
+        skip it when nothing in it changed (it takes half a second at 10,000 postings)."""
+        same_files = extracted.keys() == self.loaded.keys() and all(
+            entry is self.loaded[source] for source, entry in extracted.items()
+        )
+        if same_files and written == self.written:
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-")
         with os.fdopen(handle, "wb") as stream:
@@ -121,36 +132,40 @@ def digest_of(*parts: str | bytes) -> str:
 
 def fingerprint(*values: Any) -> str:
     """Digest what a page is rendered from: postings by their own fingerprint, the rest by repr."""
-    digest = hashlib.sha256()
+    parts: list[str] = []
     for value in values:
-        _feed(digest, value)
-    return digest.hexdigest()
+        _describe(value, parts)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _feed(digest: Any, value: Any) -> None:
-    if isinstance(value, Posting):
-        digest.update(b"P" + value.fingerprint.encode())
-    elif isinstance(value, list | tuple):
-        digest.update(b"[")
+def _describe(value: Any, parts: list[str]) -> None:
+    kind = type(value)
+    if kind is Posting:
+        # The slug too: a posting keeps its content but moves when another takes its slug.
+        parts += ("P", value.fingerprint, value.slug)
+    elif kind is list or kind is tuple:
+        parts.append("[")
         for item in value:
-            _feed(digest, item)
-        digest.update(b"]")
-    elif isinstance(value, dict):
-        digest.update(b"{")
+            _describe(item, parts)
+        parts.append("]")
+    elif kind is dict:
+        parts.append("{")
         for key, item in value.items():
-            _feed(digest, key)
-            _feed(digest, item)
-        digest.update(b"}")
-    elif is_dataclass(value) and not isinstance(value, type) and _holds_postings(value):
-        digest.update(type(value).__name__.encode())
-        for item in fields(value):
-            _feed(digest, getattr(value, item.name))
+            _describe(key, parts)
+            _describe(item, parts)
+        parts.append("}")
+    elif _holds_postings(kind):
+        parts.append(kind.__name__)
+        for item in fields(kind):
+            _describe(getattr(value, item.name), parts)
     else:
-        digest.update(repr(value).encode() + b"\0")
+        parts.append(repr(value))
 
 
-def _holds_postings(value: Any) -> bool:
-    return any(isinstance(getattr(value, item.name), tuple | list) for item in fields(value))
+@cache
+def _holds_postings(kind: type) -> bool:
+    """Tell whether a dataclass has a field that can hold postings (a Feed does)."""
+    return is_dataclass(kind) and any("Posting" in str(item.type) for item in fields(kind))
 
 
 def files_digest(folder: Path) -> str:
@@ -171,18 +186,19 @@ class Reuse:
     """
 
     base: str = ""
-    previous: Mapping[PurePosixPath, str] = field(default_factory=dict)
+    previous: Mapping[str, str] = field(default_factory=dict)
     old_site: Path = Path()
     enabled: bool = False
-    fingerprints: dict[PurePosixPath, str] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
 
     def unchanged(self, target: PurePosixPath, *inputs: Any) -> bool:
         """Record the file's fingerprint; tell whether the old site holds it as it would be."""
         if not self.enabled:
             return False
-        digest = fingerprint(self.base, str(target), *inputs)
-        self.fingerprints[target] = digest
-        return self.previous.get(target) == digest
+        name = str(target)
+        digest = fingerprint(self.base, name, *inputs)
+        self.fingerprints[name] = digest
+        return self.previous.get(name) == digest
 
     def old(self, target: PurePosixPath) -> Path:
         return self.old_site / target

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -97,7 +98,10 @@ class _Reporter:
 
     def took(self, field_name: str, key: str = "", fallback: str = "") -> None:
         """Record that a field came from a found key, else from a fallback rule."""
-        self.provenance[field_name] = self.sources.get(key, fallback) if key else fallback
+        source = self.sources.get(key, fallback) if key else fallback
+        # Interned: the same few labels recur in every posting, and the build cache then
+        # stores and loads each once instead of once per posting.
+        self.provenance[sys.intern(field_name)] = sys.intern(source)
 
     def warn(self, message: str, fix: str, *keys: str) -> None:
         lines = [self.raw.front_matter_lines[k] for k in keys if k in self.raw.front_matter_lines]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -40,26 +41,34 @@ JSONLD_SCRIPT = re.compile(
 ReadResult = tuple[list[RawPosting], list[Problem]]
 
 
-def is_posting_file(path: Path, content_dir: Path) -> bool:
-    """Tell whether a file in content/ is a posting: nothing on its path is hidden or `_`-named."""
-    parts = path.relative_to(content_dir).parts
-    return path.is_file() and not any(part.startswith((".", "_")) for part in parts)
-
-
 def posting_files(content_dir: Path) -> list[Path]:
-    """List the posting files under content_dir in a stable order."""
-    return sorted(p for p in content_dir.rglob("*") if is_posting_file(p, content_dir))
+    """List the posting files under content_dir in a stable order (nothing on a posting's path is
+    hidden or `_`-named; such folders are pruned on the way down)."""
+    found = []
+    for folder, subfolders, names in os.walk(content_dir):
+        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))]
+        found += [Path(folder, name) for name in names if not name.startswith((".", "_"))]
+    return sorted(path for path in found if path.is_file())
 
 
 def read_inside(path: Path, content_dir: Path) -> bytes:
     """Read a posting file, refusing a link that leads out of the content folder: a posting
     linked to /proc/self/environ or ~/.ssh would otherwise be published."""
-    target = path.resolve()
-    if not target.is_relative_to(content_dir.resolve()):
+    target = path.resolve() if _has_link(path, content_dir) else path
+    if target is not path and not target.is_relative_to(content_dir.resolve()):
         reason = f"it links to {target}, outside the content folder; copy the posting in instead"
         raise PermissionError(errno.EACCES, reason)
     with target.open("rb") as handle:  # no more than the limit and a byte: enough to refuse
         return handle.read(MAX_BYTES + 1)
+
+
+def _has_link(path: Path, content_dir: Path) -> bool:
+    """Tell whether the file or a folder between it and content_dir is a symbolic link
+    (checking is much cheaper than resolving every file of a large board)."""
+    parents = path.relative_to(content_dir).parents
+    return any((content_dir / part).is_symlink() for part in parents if part.parts) or (
+        path.is_symlink()
+    )
 
 
 def read_posting(source: str, data: bytes) -> ReadResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -35,11 +36,10 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 def build_args(content: Path, output: Path, *extra: str) -> list[str]:
-    """Arguments of a build of `content` into `output` at NOW, for BASE_URL; without the
-    cache, which would otherwise collect one folder per temporary site in the project's."""
+    """Arguments of a build of `content` into `output` at NOW, for BASE_URL."""
     now = NOW.isoformat().replace("+00:00", "Z")
     return ["build", "--content", str(content), "--output", str(output), "--now", now,
-            "--base-url", BASE_URL, "--no-cache", *extra]  # fmt: skip
+            "--base-url", BASE_URL, *extra]  # fmt: skip
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -47,6 +47,13 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_the_project(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds run by tests keep their cache in a temporary folder, not the project's .cache/,
+    which would otherwise collect one folder per temporary site."""
+    os.environ["SREBOARD_CACHE"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

@@ -146,10 +146,12 @@ def test_a_page_deleted_from_the_site_by_hand_is_written_again(board: Path, tmp_
     assert_same_as_clean(board, site, tmp_path)
 
 
-def test_the_command_line_keeps_its_cache_in_the_working_folder(board: Path, tmp_path: Path):
+def test_the_command_line_keeps_its_cache_in_the_working_folder(
+    board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.delenv("SREBOARD_CACHE")  # set by conftest for every other test
     site = tmp_path / "_site"
     args = build_args(board, site)
-    args.remove("--no-cache")
     first = run_cli(*args, cwd=tmp_path)
     second = run_cli(*args, cwd=tmp_path)
     assert first.returncode == 0 and second.returncode == 0, second.stderr
