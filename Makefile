@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEBIAN_TOOLS := Debian: apt-get install nodejs npm default-jre-headless
 
-.PHONY: build test lint format check clean loc validator-tools chromium lighthouse screenshots fuzz serve
+.PHONY: build test lint format check clean loc validator-tools chromium lighthouse screenshots fuzz serve bench
 
 # BASE_URL=https://… overrides site.toml's base_url (the Pages workflow passes its URL).
 build: $(STAMP)
@@ -25,6 +25,11 @@ test: $(STAMP) lint $(NODE_STAMP) chromium
 # Many more random and mutated postings than `make test` tries (a few minutes).
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py
+
+# Time cold, unchanged and one-edit builds of 1,000 and 10,000 generated postings, against Hugo
+# and Pelican when installed (PELICAN=path/to/pelican); prints a Markdown table for the README.
+bench: $(STAMP)
+	$(PY) -m bench.run $(if $(PELICAN),--pelican "$(PELICAN)")
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
