@@ -20,7 +20,7 @@ from builder.fields import parse_date
 from builder.output import OutputLocked, UnsafeOutput
 from builder.problems import Problem, summarize
 from builder.serve import serve
-from builder.summary import status, verdict
+from builder.summary import verdict
 
 CONFIG_FILE = Path(config.CONFIG_FILE)
 CACHE_DIR = Path(".cache")
@@ -275,7 +275,7 @@ def _print_problems(result: builder.Result, now: datetime, style: str = "text") 
 def _counts(result: builder.Result, now: datetime) -> str:
     """Account for every posting: read = open + closed + drafts + skipped (a skipped file
     counts once, since what it holds could not be read)."""
-    by_status = Counter(status(p, now) for p in result.postings)  # `check` keeps them all
+    by_status = Counter(result.statuses)  # of result.postings: `check` keeps them all
     drafts = result.drafts + by_status["draft"]
     future = result.future + by_status["future"]
     skipped = len(result.skipped)

@@ -5,7 +5,7 @@ build() reads like the pipeline it runs: read -> normalize -> extract -> tag -> 
 
 from __future__ import annotations
 
-import os
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -13,12 +13,14 @@ from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
-from builder.batch import context_digest, extract_all, make_job
+from builder.batch import Job, context_digest, extract_all, make_job
 from builder.cache import (
     GENERATOR,
     BuildCache,
+    Finished,
     Reuse,
     Written,
+    digest_of,
     files_digest,
     fingerprint,
     folder_identity,
@@ -78,6 +80,7 @@ class Result:
     drafts: int = 0  # drafts left out of `postings` by a build
     future: int = 0  # postings dated after `now` left out of `postings` by a build
     pages_reused: int = 0  # of pages_written: unchanged files linked from the previous site
+    statuses: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     pages_by_kind: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -93,7 +96,8 @@ def check(
 ) -> Result:
     """Read the config and extract every posting without writing anything."""
     config, config_problems = _config(config_file)
-    return _collect(content_dir, now, config, config_problems, progress)[1]
+    reading = _read(content_dir, now, config, config_problems)
+    return _extract(reading, progress)
 
 
 def build(options: Options) -> Result:
@@ -101,9 +105,12 @@ def build(options: Options) -> Result:
     check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
     config, config_problems = _config(options.config_file)
     cache = _open_cache(options)
-    taxonomy, checked = _collect(
-        options.content_dir, options.now, config, config_problems, options.progress, cache
-    )
+    reading = _read(options.content_dir, options.now, config, config_problems)
+    inputs = _inputs(options, config, reading) if cache else ""
+    if cache and (report := cache.unchanged(inputs, options.output_dir)):
+        return report  # the site on disk is what these inputs build
+    checked = _extract(reading, options.progress, cache)
+    taxonomy = reading.taxonomy
     config_broken = any(p.is_error for p in config_problems)
     if checked.errors and (taxonomy is None or config_broken or not options.keep_going):
         _save(cache, None if cache is None else cache.written)
@@ -134,10 +141,11 @@ def build(options: Options) -> Result:
     left_out = [
         status(p, options.now) for p, show in zip(checked.postings, shown, strict=True) if not show
     ]
-    return replace(
+    result = replace(
         checked,
         problems=problems,
         postings=published,
+        statuses=_statuses(published, options.now),
         drafts=left_out.count("draft"),
         future=left_out.count("future"),
         pages_written=len(pages),
@@ -145,6 +153,29 @@ def build(options: Options) -> Result:
         pages_by_kind=MappingProxyType(pages_by_kind(pages)),
         written=True,
     )
+    if cache:
+        _finish(cache, options, inputs, pages, result)
+    return result
+
+
+def _statuses(postings: tuple[Posting, ...], now: datetime) -> Mapping[str, int]:
+    """Count postings by status: open, closed, draft, future."""
+    return MappingProxyType(dict(Counter(status(posting, now) for posting in postings)))
+
+
+def _finish(cache: BuildCache, options: Options, inputs: str, pages: Pages, result: Result) -> None:
+    """Record what this build was made from, so the same inputs need not be built again;
+    every page the report says it reused was left unchanged."""
+    report = replace(
+        result,
+        postings=(),
+        pages_reused=result.pages_written,
+        statuses=dict(result.statuses),  # plain dicts: a mapping proxy does not pickle
+        pages_by_kind=dict(result.pages_by_kind),
+    )
+    files = tuple(sorted(str(path) for path in pages))
+    finished = Finished(inputs, folder_identity(options.output_dir), files, report)
+    cache.save(cache.written, finished)
 
 
 def _render_and_write(
@@ -161,12 +192,11 @@ def _render_and_write(
     pages = render_pages(environment, site, taxonomy, reuse)
     pages |= render_feeds(site, reuse)
     pages |= host_files(site)
-    written = _written(options, pages, reuse)
-    if not _nothing_changed(cache, written, pages, options.output_dir):
-        search = _search_step(pagefind, cache, written, options.output_dir)
-        write_site(pages, options.static_dir, options.output_dir, finish=search)
+    written = _written(pages, reuse)
+    search = _search_step(pagefind, cache, written, options.output_dir)
+    write_site(pages, options.static_dir, options.output_dir, finish=search)
     if cache:
-        _save(cache, replace(written, identity=folder_identity(options.output_dir)))
+        cache.written = replace(written, identity=folder_identity(options.output_dir))
     return pages
 
 
@@ -178,7 +208,7 @@ def _open_cache(options: Options) -> BuildCache | None:
 
 def _save(cache: BuildCache | None, written: Written | None) -> None:
     if cache is not None:
-        cache.save(cache.extracted, written)
+        cache.save(written)
 
 
 def _reuse(cache: BuildCache | None, options: Options, site: Site, search: bool) -> Reuse:
@@ -195,38 +225,13 @@ def _reuse(cache: BuildCache | None, options: Options, site: Site, search: bool)
     )
 
 
-def _written(options: Options, pages: Pages, reuse: Reuse) -> Written:
-    """Describe the site about to be written: each file's fingerprint, the search index's
-    (the posting pages it reads) and the static files'."""
+def _written(pages: Pages, reuse: Reuse) -> Written:
+    """Describe the site about to be written: each file's fingerprint, and the search
+    index's (of the posting pages it reads)."""
     prints = {str(path): reuse.fingerprints.get(str(path), "") for path in pages}
     postings = sorted((path, f) for path, f in prints.items() if path.startswith("jobs/"))
     search = fingerprint(PAGEFIND_VERSION, postings) if reuse.enabled else ""
-    static = files_digest(options.static_dir) if options.static_dir.is_dir() else ""
-    return Written((0, 0, 0), prints, search, static)
-
-
-def _nothing_changed(
-    cache: BuildCache | None, written: Written, pages: Pages, output_dir: Path
-) -> bool:
-    """Tell whether the site on disk is already byte for byte what this build would write."""
-    before = cache.written if cache else None
-    if before is None or not cache.reusable_pages(output_dir):  # type: ignore[union-attr]
-        return False
-    same_shape = (before.pages.keys(), before.search, before.static) == (
-        written.pages.keys(),
-        written.search,
-        written.static,
-    )
-    return same_shape and all(_same_file(page, output_dir / path) for path, page in pages.items())
-
-
-def _same_file(page: bytes | Path, on_disk: Path) -> bool:
-    if isinstance(page, Path):  # reused: it is the file on disk, if that is still there
-        return os.path.exists(page)
-    try:
-        return on_disk.read_bytes() == page
-    except OSError:
-        return False
+    return Written((0, 0, 0), prints, search)
 
 
 def _search_step(
@@ -251,17 +256,20 @@ def _config(path: Path | None) -> tuple[Config, list[Problem]]:
     return config, [replace(problem, path=_display(path)) for problem in problems]
 
 
-def _collect(
-    content_dir: Path,
-    now: datetime,
-    config: Config,
-    problems: list[Problem],
-    progress: Progress | None = None,
-    cache: BuildCache | None = None,
-) -> tuple[Taxonomy | None, Result]:
-    """Load the taxonomy (None when it is invalid) and every posting, with all problems."""
+@dataclass(frozen=True)
+class _Reading:
+    """The content read for a build: the taxonomy (None when invalid), every file's bytes
+    and digest, and the problems found so far."""
+
+    taxonomy: Taxonomy | None
+    context: Context
+    jobs: tuple[Job, ...]
+    problems: tuple[Problem, ...]
+
+
+def _read(content_dir: Path, now: datetime, config: Config, problems: list[Problem]) -> _Reading:
+    """Load the taxonomy and read every posting file, with what its extraction depends on."""
     taxonomy, taxonomy_problems = _taxonomy(content_dir)
-    problems = problems + taxonomy_problems
     files = posting_files(content_dir)
     names = _display_names(files, content_dir)
     added, changed = git_dates(content_dir, now)
@@ -273,9 +281,27 @@ def _collect(
         config.max_age,
     )
     shared = context_digest(context)
-    jobs = [make_job(path, content_dir, names[path], context, shared) for path in files]
-    extracted = extract_all(jobs, context, cache.extracted if cache else {}, progress)
-    postings, skipped = [], []
+    jobs = tuple(make_job(path, content_dir, names[path], context, shared) for path in files)
+    return _Reading(taxonomy, context, jobs, (*problems, *taxonomy_problems))
+
+
+def _inputs(options: Options, config: Config, reading: _Reading) -> str:
+    """Digest everything a build reads, so a build of the same inputs can be skipped."""
+    templates = files_digest(options.templates_dir)
+    static = files_digest(options.static_dir) if options.static_dir.is_dir() else ""
+    settings = (repr(config), options.base_url, options.now.isoformat(), options.keep_going,
+                options.drafts, options.future, find_pagefind() is not None)  # fmt: skip
+    jobs = [part for job in reading.jobs for part in (job.source, job.digest)]
+    return digest_of(GENERATOR, repr(settings), repr(reading.problems), templates, static, *jobs)
+
+
+def _extract(
+    reading: _Reading, progress: Progress | None = None, cache: BuildCache | None = None
+) -> Result:
+    """Extract every posting (from the cache where unchanged), with all problems."""
+    jobs = list(reading.jobs)
+    extracted = extract_all(jobs, reading.context, cache.extracted if cache else {}, progress)
+    postings, skipped, problems = [], [], list(reading.problems)
     for job in jobs:
         found = extracted[job.source]
         postings += found.postings
@@ -285,9 +311,14 @@ def _collect(
     if cache:
         cache.extracted = extracted
     unique = assign_unique_slugs(postings)
-    newest_first = sorted(unique, key=lambda p: (-p.date_posted.timestamp(), p.slug))
-    result = Result(tuple(sort_problems(problems)), tuple(newest_first), tuple(skipped))
-    return taxonomy, replace(result, files_read=len(files))
+    newest_first = tuple(sorted(unique, key=lambda p: (-p.date_posted.timestamp(), p.slug)))
+    return Result(
+        tuple(sort_problems(problems)),
+        newest_first,
+        tuple(skipped),
+        files_read=len(jobs),
+        statuses=_statuses(newest_first, reading.context.now),
+    )
 
 
 def _display_names(files: list[Path], content_dir: Path) -> dict[Path, str]:

@@ -63,52 +63,111 @@ class Written:
     identity: tuple[int, int, int]  # the output folder's device, inode and mtime
     pages: Mapping[str, str]  # by path in the site (str: it loads faster than a path)
     search: str = ""  # fingerprint of what the search index was built from
-    static: str = ""  # digest of the static files copied in
 
 
-@dataclass
+@dataclass(frozen=True)
+class Finished:
+    """What the last written build was made from and what it reported: enough to answer a
+    build of the same inputs into the same, untouched site without loading anything else."""
+
+    inputs: str  # digest of every content file's key, the config, templates, static, options
+    identity: tuple[int, int, int]  # of the output folder it wrote
+    files: tuple[str, ...]  # every file of the site, relative to it
+    report: Any  # the build's Result, without its postings
+
+
 class BuildCache:
-    """The cache of one content folder built into one output folder."""
+    """The cache of one content folder built into one output folder: a small state file
+    read on every build, and the extracted postings and page fingerprints, read on demand."""
 
-    folder: Path
-    extracted: dict[str, Extracted] = field(default_factory=dict)
-    written: Written | None = None
-    loaded: dict[str, Extracted] = field(default_factory=dict)  # extracted, as read from disk
+    def __init__(self, folder: Path, finished: Finished | None = None) -> None:
+        self.folder = folder
+        self.finished = finished
+        self._loaded: dict[str, Extracted] | None = None  # as read from disk
+        self._written: Written | None = None
+        self._saved_written: Written | None = None  # as read from disk
+        self._extracted: dict[str, Extracted] = {}
 
     @classmethod
     def open(cls, root: Path, content_dir: Path, output_dir: Path) -> BuildCache:
-        """Load the cache for this content and output; an unreadable one counts as empty."""
+        """Open the cache for this content and output; an unreadable one counts as empty."""
         name = digest_of(str(content_dir.resolve()), str(output_dir.resolve()))[:16]
-        cache = cls(root / "sreboard" / name)
-        try:
-            with (cache.folder / "cache.pickle").open("rb") as stream:
-                generator, cache.loaded, cache.written = pickle.load(stream)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
-            return cls(cache.folder)
-        if generator != GENERATOR:
-            return cls(cache.folder)
-        cache.extracted = dict(cache.loaded)
-        return cache
+        folder = root / "sreboard" / name
+        return cls(folder, _load(folder / "state.pickle"))
+
+    def unchanged(self, inputs: str, output_dir: Path) -> Any:
+        """The last build's report if it was made from these inputs and its site is intact."""
+        done = self.finished
+        if done is None or done.inputs != inputs:
+            return None
+        if folder_identity(output_dir) != done.identity:
+            return None
+        intact = all(os.path.exists(os.path.join(output_dir, name)) for name in done.files)
+        return done.report if intact else None
+
+    def load(self) -> None:
+        """Read the extracted postings and page fingerprints (half a second at 10,000)."""
+        if self._loaded is None:
+            self._loaded, self._written = _load(self.folder / "cache.pickle") or ({}, None)
+            self._saved_written = self._written
+            self._extracted = dict(self._loaded)
+
+    @property
+    def extracted(self) -> dict[str, Extracted]:
+        self.load()
+        return self._extracted
+
+    @extracted.setter
+    def extracted(self, value: dict[str, Extracted]) -> None:
+        self.load()
+        self._extracted = value
+
+    @property
+    def written(self) -> Written | None:
+        self.load()
+        return self._written
+
+    @written.setter
+    def written(self, value: Written | None) -> None:
+        self.load()
+        self._written = value
 
     def reusable_pages(self, output_dir: Path) -> Mapping[str, str]:
         """The fingerprints of the pages in output_dir, if it is still the site this cache saw."""
-        if self.written is None or folder_identity(output_dir) != self.written.identity:
+        written = self.written
+        if written is None or folder_identity(output_dir) != written.identity:
             return {}
-        return self.written.pages
+        return written.pages
 
-    def save(self, extracted: dict[str, Extracted], written: Written | None) -> None:
-        """Write the cache in one rename, so a killed build leaves the old one or the new;
-        skip it when nothing in it changed (it takes half a second at 10,000 postings)."""
-        same_files = extracted.keys() == self.loaded.keys() and all(
-            entry is self.loaded[source] for source, entry in extracted.items()
+    def save(self, written: Written | None, finished: Finished | None = None) -> None:
+        """Write the cache, each file in one rename so a killed build leaves the old one or
+        the new; skip the large one when nothing in it changed."""
+        self.load()
+        assert self._loaded is not None
+        same_files = self._extracted.keys() == self._loaded.keys() and all(
+            entry is self._loaded[source] for source, entry in self._extracted.items()
         )
-        if same_files and written == self.written:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump((GENERATOR, extracted, written), stream, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.folder / "cache.pickle")
+        if not same_files or written != self._saved_written:
+            _dump(self.folder / "cache.pickle", (self._extracted, written))
+        _dump(self.folder / "state.pickle", finished)
+
+
+def _load(path: Path) -> Any:
+    """Unpickle what this generator wrote at path; None when it is missing, damaged or old."""
+    try:
+        with path.open("rb") as stream:
+            generator, content = pickle.load(stream)
+    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
+        return None
+    return content if generator == GENERATOR else None
+
+
+def _dump(path: Path, content: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    with os.fdopen(handle, "wb") as stream:
+        pickle.dump((GENERATOR, content), stream, pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
 
 
 def folder_identity(folder: Path) -> tuple[int, int, int]:

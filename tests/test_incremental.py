@@ -102,8 +102,10 @@ def test_a_template_change_rerenders_every_page(board: Path, tmp_path: Path) -> 
 def test_a_damaged_cache_is_ignored(board: Path, tmp_path: Path) -> None:
     site, cache = tmp_path / "_site", tmp_path / ".cache"
     incremental(board, site, cache)
-    for saved in cache.rglob("cache.pickle"):
-        saved.write_bytes(b"not a pickle")
+    saved = list(cache.rglob("*.pickle"))
+    assert len(saved) == 2
+    for damaged in saved:
+        damaged.write_bytes(b"not a pickle")
     result = incremental(board, site, cache)
     assert result.pages_reused == 0
     assert_same_as_clean(board, site, tmp_path)
