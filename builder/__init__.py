@@ -281,7 +281,7 @@ def _read(content_dir: Path, now: datetime, config: Config, problems: list[Probl
         config.max_age,
     )
     shared = context_digest(context)
-    jobs = tuple(make_job(path, content_dir, names[path], context, shared) for path in files)
+    jobs = tuple(make_job(content_dir, key, names[key], context, shared) for key in files)
     return _Reading(taxonomy, context, jobs, (*problems, *taxonomy_problems))
 
 
@@ -321,19 +321,19 @@ def _extract(
     )
 
 
-def _display_names(files: list[Path], content_dir: Path) -> dict[Path, str]:
-    """Name each file as _display would, resolving only the content folder."""
+def _display_names(files: dict[str, Path], content_dir: Path) -> dict[str, str]:
+    """Name each file (by its key) as _display would, resolving only the content folder."""
     folder = _display(content_dir)
-    return {path: str(Path(folder, path.relative_to(content_dir))) for path in files}
+    return {key: key if folder == "." else f"{folder}/{key}" for key in files}
 
 
 def _by_display_name(
-    dates: dict[str, datetime], names: dict[Path, str], content_dir: Path
+    dates: dict[str, datetime], names: dict[str, str], content_dir: Path
 ) -> dict[str, datetime]:
     """Key dates found by resolved path by the name problems use for each posting."""
-    folder = content_dir.resolve()
-    resolved = {path: str(folder / path.relative_to(content_dir)) for path in names}
-    return {names[path]: dates[resolved[path]] for path in names if resolved[path] in dates}
+    folder = str(content_dir.resolve())
+    resolved = {key: f"{folder}/{key}" for key in names}
+    return {names[key]: dates[resolved[key]] for key in names if resolved[key] in dates}
 
 
 def _taxonomy(content_dir: Path) -> tuple[Taxonomy | None, list[Problem]]:

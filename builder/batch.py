@@ -34,11 +34,11 @@ class Job:
     unreadable: Problem | None = None
 
 
-def make_job(path: Path, content_dir: Path, source: str, context: Context, shared: str) -> Job:
-    """Read a file and digest what extracting it depends on (`shared`: the context_digest)."""
-    key = path.relative_to(content_dir).as_posix()  # the same wherever the build runs from
+def make_job(content_dir: Path, key: str, source: str, context: Context, shared: str) -> Job:
+    """Read the file at `key` in content_dir and digest what extracting it depends on
+    (`shared`: the context_digest). The key is the same wherever the build runs from."""
     try:
-        data = read_inside(path, content_dir)
+        data = read_inside(content_dir, key)
     except OSError as exc:
         problem = error(source, f"cannot read the file: {exc.strerror}", "check its permissions")
         return Job(source, key, None, "", problem)

@@ -41,20 +41,27 @@ JSONLD_SCRIPT = re.compile(
 ReadResult = tuple[list[RawPosting], list[Problem]]
 
 
-def posting_files(content_dir: Path) -> list[Path]:
-    """List the posting files under content_dir in a stable order (nothing on a posting's path is
-    hidden or `_`-named; such folders are pruned on the way down)."""
-    found = []
+def posting_files(content_dir: Path) -> dict[str, Path]:
+    """Map each posting file's path inside content_dir ('a/b.txt') to the file, in a stable
+    order; nothing on a posting's path is hidden or `_`-named (such folders are pruned)."""
+    found: dict[str, Path] = {}
     for folder, subfolders, names in os.walk(content_dir):
         subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))]
-        found += [Path(folder, name) for name in names if not name.startswith((".", "_"))]
-    return sorted(path for path in found if path.is_file())
+        inside = os.path.relpath(folder, content_dir)
+        for name in names:
+            if not name.startswith((".", "_")):
+                key = name if inside == "." else f"{inside}/{name}".replace(os.sep, "/")
+                found[key] = Path(folder, name)
+    ordered = sorted(found, key=lambda key: key.split("/"))  # as paths sort: by their parts
+    return {key: found[key] for key in ordered if found[key].is_file()}
 
 
-def read_inside(path: Path, content_dir: Path) -> bytes:
-    """Read a posting file, refusing a link that leads out of the content folder: a posting
-    linked to /proc/self/environ or ~/.ssh would otherwise be published."""
-    target = path.resolve() if _has_link(path, content_dir) else path
+def read_inside(content_dir: Path, key: str) -> bytes:
+    """Read the posting file at `key` inside content_dir, refusing a link that leads out of
+    the content folder: a posting linked to /proc/self/environ or ~/.ssh would otherwise be
+    published."""
+    path = content_dir / key
+    target = path.resolve() if _has_link(content_dir, key) else path
     if target is not path and not target.is_relative_to(content_dir.resolve()):
         reason = f"it links to {target}, outside the content folder; copy the posting in instead"
         raise PermissionError(errno.EACCES, reason)
@@ -62,12 +69,12 @@ def read_inside(path: Path, content_dir: Path) -> bytes:
         return handle.read(MAX_BYTES + 1)
 
 
-def _has_link(path: Path, content_dir: Path) -> bool:
-    """Tell whether the file or a folder between it and content_dir is a symbolic link
-    (checking is much cheaper than resolving every file of a large board)."""
-    parents = path.relative_to(content_dir).parents
-    return any((content_dir / part).is_symlink() for part in parents if part.parts) or (
-        path.is_symlink()
+def _has_link(content_dir: Path, key: str) -> bool:
+    """Tell whether the file or a folder on its way is a symbolic link (checking is much
+    cheaper than resolving every file of a large board)."""
+    steps = key.split("/")
+    return any(
+        os.path.islink(os.path.join(content_dir, *steps[:n])) for n in range(1, len(steps) + 1)
     )
 
 
