@@ -7,13 +7,18 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-Pages = dict[PurePosixPath, bytes | Path]  # a Path: the previous build's file, unchanged
+# A page is its bytes, the previous build's file where unchanged, or a function rendering it.
+Pages = dict[PurePosixPath, bytes | Path | Callable[[], bytes]]
 SITE_MARK = ".nojekyll"  # every build writes it: a folder without it was not built by us
 MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
 
@@ -121,16 +126,78 @@ def _same_file(descriptor: int, path: Path) -> bool:
 
 
 def _write_pages(pages: Pages, root: Path) -> None:
+    """Write every page; a large site is rendered and written by one process per core."""
+    items = sorted(pages.items())
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(items) < PARALLEL_FROM or workers < 2 or not _can_fork():
+        _write_some(items, root)
+        return
+    children = [_fork_writer(items[number::workers], root) for number in range(1, workers)]
+    try:
+        _write_some(items[0::workers], root)
+    finally:
+        failures = [problem for child in children if (problem := _wait_for(child))]
+    if failures:
+        raise RuntimeError("a process writing pages failed:\n" + "\n".join(failures))
+
+
+PARALLEL_FROM = 2000  # pages: below this, forking costs more than the second core gives
+MAX_WORKERS = 8
+
+
+def _can_fork() -> bool:
+    # Forking a process that runs other threads (make serve) can deadlock the child.
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _write_some(items: list[tuple[PurePosixPath, Any]], root: Path) -> None:
     made: set[Path] = set()
-    for relative, content in sorted(pages.items()):
+    for relative, page in items:
         target = root / relative
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        if isinstance(content, Path):
-            link_or_copy(content, target)
+        if isinstance(page, Path):
+            link_or_copy(page, target)
         else:
-            target.write_bytes(content)
+            target.write_bytes(page if isinstance(page, bytes) else page())
+
+
+def _fork_writer(items: list[tuple[PurePosixPath, Any]], root: Path) -> tuple[int, int]:
+    """Write items in a forked child, which shares everything rendering needs; return its
+    pid and the pipe it reports a failure on."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never return into the parent's code, nor run its cleanup
+        os.close(reader)
+        _die_with_parent()
+        status = 0
+        try:
+            _write_some(items, root)
+        except BaseException:
+            os.write(writer, traceback.format_exc().encode())
+            status = 1
+        os._exit(status)
+    os.close(writer)
+    return pid, reader
+
+
+def _die_with_parent() -> None:
+    """Have Linux kill this child when its parent dies, so a killed build stops writing."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _wait_for(child: tuple[int, int]) -> str:
+    """Wait for a writer; return what went wrong in it, or ''."""
+    pid, reader = child
+    with os.fdopen(reader, "rb") as pipe:
+        report = pipe.read().decode(errors="replace")
+    _, status = os.waitpid(pid, 0)
+    if status and not report:
+        report = f"process {pid} ended with status {status}"
+    return report
 
 
 def link_or_copy(source: Path, target: Path) -> None:

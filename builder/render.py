@@ -17,7 +17,8 @@ from builder.cache import Reuse
 from builder.model import EMPLOYMENT_TYPES, Posting, Region, Site, Tag
 from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy
 
-Pages = dict[PurePosixPath, bytes | Path]  # a Path: the previous build's file, unchanged
+# A page is its bytes, the previous build's file where unchanged, or a function rendering it.
+Pages = dict[PurePosixPath, bytes | Path | Callable[[], bytes]]
 
 
 def make_environment(templates_dir: Path, site: Site, search: bool = True) -> Environment:
@@ -114,11 +115,13 @@ class _PageSet:
             raise ValueError(f"two pages would be written to {target}")
         if self.reuse.unchanged(target, template, context):
             self.pages[target] = self.reuse.old(target)
-        else:
-            page = self.env.get_template(template).render(path=path, **context)
-            self.pages[target] = page.encode()
+        else:  # rendered when written, by whichever process writes it
+            self.pages[target] = partial(self._render, template, path, context)
         if lastmod is not None:
             self.indexed.append((path, lastmod))
+
+    def _render(self, template: str, path: str, context: dict[str, Any]) -> bytes:
+        return self.env.get_template(template).render(path=path, **context).encode()
 
     def add_list(
         self,

@@ -6,14 +6,14 @@ import random
 import re
 import shutil
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import CONTENT, NOW, ROOT, build_args, build_site, run_cli, tree
 
 import builder
 from bench.corpus import posting, write_corpus
-from builder import batch
+from builder import batch, output
 
 
 @pytest.fixture
@@ -161,3 +161,37 @@ def test_the_command_line_keeps_its_cache_in_the_working_folder(
     assert re.search(r"files \(\d+ unchanged\) in", second.stdout), second.stdout
     assert list((tmp_path / ".cache").rglob("cache.pickle"))
     assert run_cli(*args, "--no-cache", cwd=tmp_path).returncode == 0
+
+
+def test_a_large_site_is_written_by_forked_processes_with_the_same_bytes(
+    board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = tmp_path / "serial"
+    assert build_site(board, serial).written
+    monkeypatch.setattr(output, "PARALLEL_FROM", 2)
+    forked = []
+    real_fork = output._fork_writer
+    monkeypatch.setattr(output, "_fork_writer", lambda *a: forked.append(1) or real_fork(*a))
+    parallel = tmp_path / "parallel"
+    assert build_site(board, parallel).written
+    assert forked, "no writer was forked"
+    assert tree(parallel) == tree(serial)
+
+
+def test_a_page_that_fails_in_a_forked_writer_fails_the_build_and_keeps_the_old_site(
+    board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "_site"
+    assert build_site(board, site).written
+    before = tree(site)
+    monkeypatch.setattr(output, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(output, "MAX_WORKERS", 2)
+
+    def broken() -> bytes:
+        raise ValueError("this page cannot be rendered")
+
+    pages = {PurePosixPath(f"p{n}/index.html"): broken if n == 1 else b"ok" for n in range(4)}
+    with pytest.raises(RuntimeError, match="this page cannot be rendered"):
+        output.write_site(pages, ROOT / "static", site)  # page 1 is the child's (odd ones)
+    assert tree(site) == before
+    assert not list(tmp_path.glob("._site.tmp-*"))

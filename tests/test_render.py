@@ -23,6 +23,11 @@ from builder.render import (
 from builder.taxonomy import build_taxonomy
 
 
+def as_bytes(pages: dict) -> dict[PurePosixPath, bytes]:
+    """Render the pages render_pages leaves to be rendered as they are written."""
+    return {path: page if isinstance(page, bytes) else page() for path, page in pages.items()}
+
+
 def make_posting(**overrides) -> Posting:
     fields = dict(
         source="content/a.txt",
@@ -46,7 +51,8 @@ def test_links_work_under_a_sub_path():
 
 def test_pages_under_a_sub_path_link_inside_it():
     site = Site((make_posting(),), NOW, "https://example.github.io/board/")
-    pages = render_pages(make_environment(ROOT / "templates", site), site, build_taxonomy({}))
+    env = make_environment(ROOT / "templates", site)
+    pages = as_bytes(render_pages(env, site, build_taxonomy({})))
     home = lxml.html.fromstring(pages[PurePosixPath("index.html")])
     links = [a.get("href") for a in home.iter("a")] + [
         link.get("href") for link in home.iter("link")
@@ -102,7 +108,8 @@ def site_of(*postings: Posting, base_url: str = "https://board.example/") -> Sit
 
 
 def rendered(site: Site) -> dict[str, bytes]:
-    pages = render_pages(make_environment(ROOT / "templates", site), site, build_taxonomy({}))
+    env = make_environment(ROOT / "templates", site)
+    pages = as_bytes(render_pages(env, site, build_taxonomy({})))
     return {str(path): html for path, html in pages.items()}
 
 
@@ -381,7 +388,7 @@ def test_the_search_page_loads_pagefind_only_when_the_site_has_an_index():
     site = site_of(make_posting())
     for search, expected in ((True, 1), (False, 0)):
         env = make_environment(ROOT / "templates", site, search=search)
-        pages = render_pages(env, site, build_taxonomy({}))
+        pages = as_bytes(render_pages(env, site, build_taxonomy({})))
         page = pages[PurePosixPath("search/index.html")].decode()
         assert page.count("pagefind-component-ui.js") == expected
         assert ("not available on this copy" in page) is not search
