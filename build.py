@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     reused = f" ({result.pages_reused} unchanged)" if result.pages_reused else ""
     print(f"Built in {elapsed:.2f} s: {result.pages_written} files{reused} in {args.output}/")
     print(f"  {kinds}")
+    if result.timings:
+        print("  " + ", ".join(f"{stage} {took:.2f} s" for stage, took in result.timings.items()))
     return 0
 
 
@@ -249,8 +251,11 @@ def _print_report(result: builder.Result, now: datetime, style: str) -> None:
     for problem in result.problems:
         if problem.path not in files:
             _print_problem(problem, style)
+    by_file: dict[str, list[Problem]] = {}
+    for problem in result.problems:
+        by_file.setdefault(problem.path, []).append(problem)
     for source in sorted(files):
-        problems = [p for p in result.problems if p.path == source]
+        problems = by_file.get(source, [])
         print(f"{source}: {verdict(problems, files[source], now)}", file=sys.stderr)
         for problem in problems:
             _print_problem(problem, style, indent="  ")

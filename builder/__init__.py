@@ -5,6 +5,7 @@ build() reads like the pipeline it runs: read -> normalize -> extract -> tag -> 
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -81,6 +82,7 @@ class Result:
     future: int = 0  # postings dated after `now` left out of `postings` by a build
     pages_reused: int = 0  # of pages_written: unchanged files linked from the previous site
     statuses: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))  # s
     pages_by_kind: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -105,11 +107,14 @@ def build(options: Options) -> Result:
     check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
     config, config_problems = _config(options.config_file)
     cache = _open_cache(options)
+    clock = Stopwatch()
     reading = _read(options.content_dir, options.now, config, config_problems)
     inputs = _inputs(options, config, reading) if cache else ""
     if cache and (report := cache.unchanged(inputs, options.output_dir)):
         return report  # the site on disk is what these inputs build
+    clock.lap("read")
     checked = _extract(reading, options.progress, cache)
+    clock.lap("extract")
     taxonomy = reading.taxonomy
     config_broken = any(p.is_error for p in config_problems)
     if checked.errors and (taxonomy is None or config_broken or not options.keep_going):
@@ -122,12 +127,12 @@ def build(options: Options) -> Result:
     output = _display(options.output_dir)
     try:
         try:
-            pages = _render_and_write(options, site, taxonomy, pagefind, cache)
+            pages = _render_and_write(options, site, taxonomy, pagefind, cache, clock)
         except FileNotFoundError:
             if cache is None or cache.written is None:
                 raise
             cache.written = None  # a file of the old site was deleted by hand: reuse none
-            pages = _render_and_write(options, site, taxonomy, pagefind, cache)
+            pages = _render_and_write(options, site, taxonomy, pagefind, cache, clock)
     except SearchFailed as exc:
         _save(cache, None)
         return replace(checked, problems=(*checked.problems, search_failed(output, str(exc))))
@@ -152,10 +157,42 @@ def build(options: Options) -> Result:
         pages_reused=sum(isinstance(page, Path) for page in pages.values()),
         pages_by_kind=MappingProxyType(pages_by_kind(pages)),
         written=True,
+        timings=MappingProxyType(clock.laps),
     )
     if cache:
         _finish(cache, options, inputs, pages, result)
     return result
+
+
+Step = Callable[[Path], None]
+
+
+class Stopwatch:
+    """Time the stages of a build, for its summary."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.started = time.perf_counter()
+        self.inner: dict[str, float] = {}  # stages timed within the current lap
+
+    def lap(self, stage: str) -> None:
+        """Record the time since the last lap, less the inner stages, which follow it."""
+        now = time.perf_counter()
+        self.laps[stage] = now - self.started - sum(self.inner.values())
+        self.laps |= self.inner
+        self.started, self.inner = now, {}
+
+    def timed(self, step: Step | None, stage: str) -> Step | None:
+        """Wrap a step so its time is recorded as its own stage."""
+        if step is None:
+            return None
+
+        def run(folder: Path) -> None:
+            started = time.perf_counter()
+            step(folder)
+            self.inner[stage] = time.perf_counter() - started
+
+        return run
 
 
 def _statuses(postings: tuple[Posting, ...], now: datetime) -> Mapping[str, int]:
@@ -172,6 +209,7 @@ def _finish(cache: BuildCache, options: Options, inputs: str, pages: Pages, resu
         pages_reused=result.pages_written,
         statuses=dict(result.statuses),  # plain dicts: a mapping proxy does not pickle
         pages_by_kind=dict(result.pages_by_kind),
+        timings={},
     )
     files = tuple(sorted(str(path) for path in pages))
     finished = Finished(inputs, folder_identity(options.output_dir), files, report)
@@ -184,17 +222,20 @@ def _render_and_write(
     taxonomy: Taxonomy,
     pagefind: Path | None,
     cache: BuildCache | None,
+    clock: Stopwatch,
 ) -> Pages:
-    """Render the site, reusing what `cache` finds unchanged, and swap it in (unless it is
-    already on disk as it would be written); record what was written in the cache."""
+    """Render the site, reusing what `cache` finds unchanged, and swap it in; record what
+    was written in the cache."""
     environment = make_environment(options.templates_dir, site, search=pagefind is not None)
     reuse = _reuse(cache, options, site, pagefind is not None)
     pages = render_pages(environment, site, taxonomy, reuse)
     pages |= render_feeds(site, reuse)
     pages |= host_files(site)
     written = _written(pages, reuse)
+    clock.lap("plan")
     search = _search_step(pagefind, cache, written, options.output_dir)
-    write_site(pages, options.static_dir, options.output_dir, finish=search)
+    write_site(pages, options.static_dir, options.output_dir, finish=clock.timed(search, "search"))
+    clock.lap("render and write")
     if cache:
         cache.written = replace(written, identity=folder_identity(options.output_dir))
     return pages

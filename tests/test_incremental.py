@@ -158,6 +158,7 @@ def test_the_command_line_keeps_its_cache_in_the_working_folder(
     second = run_cli(*args, cwd=tmp_path)
     assert first.returncode == 0 and second.returncode == 0, second.stderr
     assert "unchanged" not in first.stdout
+    assert re.search(r"read [\d.]+ s, extract [\d.]+ s, .*render and write [\d.]+ s", first.stdout)
     assert re.search(r"files \(\d+ unchanged\) in", second.stdout), second.stdout
     assert list((tmp_path / ".cache").rglob("cache.pickle"))
     assert run_cli(*args, "--no-cache", cwd=tmp_path).returncode == 0
