@@ -115,44 +115,31 @@ def build(options: Options) -> Result:
     clock.lap("read")
     checked = _extract(reading, options.progress, cache)
     clock.lap("extract")
-    taxonomy = reading.taxonomy
     config_broken = any(p.is_error for p in config_problems)
-    if checked.errors and (taxonomy is None or config_broken or not options.keep_going):
+    if checked.errors and (reading.taxonomy is None or config_broken or not options.keep_going):
         _save(cache, None if cache is None else cache.written)
         return checked
     shown = [is_published(p, options.now, options.drafts, options.future) for p in checked.postings]
     published = tuple(p for p, show in zip(checked.postings, shown, strict=True) if show)
     site = Site(published, options.now, _with_slash(options.base_url or config.base_url), config)
     pagefind = find_pagefind() if site.open_postings else None  # nothing to search: no index
-    output = _display(options.output_dir)
     try:
-        try:
-            pages = _render_and_write(options, site, taxonomy, pagefind, cache, clock)
-        except FileNotFoundError:
-            if cache is None or cache.written is None:
-                raise
-            cache.written = None  # a file of the old site was deleted by hand: reuse none
-            pages = _render_and_write(options, site, taxonomy, pagefind, cache, clock)
+        pages = _write(options, site, reading.taxonomy, pagefind, cache, clock)
     except SearchFailed as exc:
-        _save(cache, None)
-        return replace(checked, problems=(*checked.problems, search_failed(output, str(exc))))
-    except OutputLocked:
-        raise  # another build is writing: its cache is its own
-    except BaseException:
-        _save(cache, None)  # the old site may be gone: nothing in it can be reused
-        raise
-    missing = not pagefind and site.open_postings
-    problems = (*checked.problems, no_search(output)) if missing else checked.problems
-    left_out = [
-        status(p, options.now) for p, show in zip(checked.postings, shown, strict=True) if not show
-    ]
+        failed = search_failed(_display(options.output_dir), str(exc))
+        return replace(checked, problems=(*checked.problems, failed))
+    hidden = [p for p, show in zip(checked.postings, shown, strict=True) if not show]
+    left_out = Counter(status(posting, options.now) for posting in hidden)
+    missing = (
+        [no_search(_display(options.output_dir))] if site.open_postings and not pagefind else []
+    )
     result = replace(
         checked,
-        problems=problems,
+        problems=(*checked.problems, *missing),
         postings=published,
         statuses=_statuses(published, options.now),
-        drafts=left_out.count("draft"),
-        future=left_out.count("future"),
+        drafts=left_out["draft"],
+        future=left_out["future"],
         pages_written=len(pages),
         pages_reused=sum(isinstance(page, Path) for page in pages.values()),
         pages_by_kind=MappingProxyType(pages_by_kind(pages)),
@@ -162,6 +149,31 @@ def build(options: Options) -> Result:
     if cache:
         _finish(cache, options, inputs, pages, result)
     return result
+
+
+def _write(
+    options: Options,
+    site: Site,
+    taxonomy: Taxonomy | None,
+    pagefind: Path | None,
+    cache: BuildCache | None,
+    clock: Stopwatch,
+) -> Pages:
+    """Render and write the site; forget the cached site wherever the old one may be gone."""
+    assert taxonomy is not None  # an invalid taxonomy stops the build before this
+    try:
+        try:
+            return _render_and_write(options, site, taxonomy, pagefind, cache, clock)
+        except FileNotFoundError:
+            if cache is None or cache.written is None:
+                raise
+            cache.written = None  # a file of the old site was deleted by hand: reuse none
+            return _render_and_write(options, site, taxonomy, pagefind, cache, clock)
+    except OutputLocked:
+        raise  # another build is writing: its cache is its own
+    except BaseException:
+        _save(cache, None)  # nothing in the old site can be trusted to be reusable
+        raise
 
 
 Step = Callable[[Path], None]
