@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         future=args.future,
         progress=_progress_bar(),
         cache_dir=_cache(args),
+        search=not args.no_search,
     )
     started = time.perf_counter()
     try:
@@ -175,6 +176,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _curating_commands(commands)
     build.add_argument("--base-url", help="the URL the site is served at (overrides site.toml)")
+    build.add_argument(
+        "--no-search", action="store_true", help="build without the Pagefind search index"
+    )
     build.add_argument("--drafts", action="store_true", help="publish `draft: true` postings too")
     build.add_argument("--future", action="store_true", help="publish postings dated later too")
     build.add_argument(

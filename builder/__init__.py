@@ -66,6 +66,7 @@ class Options:
     future: bool = False  # publish postings dated after `now` too
     progress: Progress | None = None
     cache_dir: Path | None = None  # where to keep the build cache; None: build from scratch
+    search: bool = True  # index the open postings for search with Pagefind
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def build(options: Options) -> Result:
     shown = [is_published(p, options.now, options.drafts, options.future) for p in checked.postings]
     published = tuple(p for p, show in zip(checked.postings, shown, strict=True) if show)
     site = Site(published, options.now, _with_slash(options.base_url or config.base_url), config)
-    pagefind = find_pagefind() if site.open_postings else None  # nothing to search: no index
+    indexed = options.search and site.open_postings  # nothing to search: no index
+    pagefind = find_pagefind() if indexed else None
     try:
         pages = _write(options, site, reading.taxonomy, pagefind, cache, clock)
     except SearchFailed as exc:
@@ -130,9 +132,7 @@ def build(options: Options) -> Result:
         return replace(checked, problems=(*checked.problems, failed))
     hidden = [p for p, show in zip(checked.postings, shown, strict=True) if not show]
     left_out = Counter(status(posting, options.now) for posting in hidden)
-    missing = (
-        [no_search(_display(options.output_dir))] if site.open_postings and not pagefind else []
-    )
+    missing = [no_search(_display(options.output_dir))] if indexed and not pagefind else []
     result = replace(
         checked,
         problems=(*checked.problems, *missing),
@@ -342,8 +342,9 @@ def _inputs(options: Options, config: Config, reading: _Reading) -> str:
     """Digest everything a build reads, so a build of the same inputs can be skipped."""
     templates = files_digest(options.templates_dir)
     static = files_digest(options.static_dir) if options.static_dir.is_dir() else ""
+    searchable = options.search and find_pagefind() is not None
     settings = (repr(config), options.base_url, options.now.isoformat(), options.keep_going,
-                options.drafts, options.future, find_pagefind() is not None)  # fmt: skip
+                options.drafts, options.future, searchable)  # fmt: skip
     jobs = [part for job in reading.jobs for part in (job.source, job.digest)]
     return digest_of(GENERATOR, repr(settings), repr(reading.problems), templates, static, *jobs)
 

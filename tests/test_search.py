@@ -59,6 +59,15 @@ def test_without_pagefind_the_site_builds_without_search_and_says_so(
     assert "Search is not available" in search_page and "pagefind-input" not in search_page
 
 
+def test_no_search_builds_without_an_index_and_without_a_warning(content, tmp_path):
+    (content / "a.txt").write_text("SRE at Acme\n\nKubernetes on-call.\n", encoding="utf-8")
+    result = build_site(content, tmp_path / "site", search=False)
+    assert result.written and not any("Pagefind" in p.message for p in result.problems)
+    assert not (tmp_path / "site" / "pagefind").exists()
+    search_page = (tmp_path / "site" / "search" / "index.html").read_text()
+    assert "Search is not available" in search_page and "pagefind-input" not in search_page
+
+
 def test_a_failing_pagefind_keeps_the_previous_site(content, tmp_path, monkeypatch):
     (content / "a.txt").write_text("SRE at Acme\n\nKubernetes on-call.\n", encoding="utf-8")
     output = tmp_path / "site"
