@@ -103,12 +103,21 @@ def run(plan: Plan, progress: bool = False) -> list[Measurement]:
         corpus = ensure_corpus(plan.work, size)
         for subject in subjects(plan, corpus, size):
             if progress:
-                print(f"{subject.tool}, {size:,} postings…", file=sys.stderr, flush=True)
+                print(f"{subject.tool}, {size:,} postings: ", end="", file=sys.stderr, flush=True)
             with _in_use(corpus):
                 results.append(measure(subject, plan.runs))
+            if progress:
+                print(_medians(results[-1]), file=sys.stderr)
             if not plan.keep:
                 shutil.rmtree(subject.cwd, ignore_errors=True)
     return results
+
+
+def _medians(measured: Measurement) -> str:
+    return (
+        f"cold {measured.cold:.2f} s, no change {measured.no_change:.2f} s, "
+        f"one edit {measured.one_edit:.2f} s"
+    )
 
 
 def subjects(plan: Plan, corpus: Path, size: int) -> Iterator[Subject]:
@@ -188,23 +197,35 @@ HEADER = (
 )
 
 
+LEGEND = """\
+Seconds are medians of whole fresh processes. Peak MiB is the largest single process over all
+runs (os.wait4's ru_maxrss: the build itself or any worker or tool it started and waited for,
+not their sum). Files are those in the output after a cold build (sreboard's include its
+Pagefind search index, which Hugo and Pelican do not make); unchanged files are what sreboard
+reports it reused from the previous site."""
+
+
 def report(results: list[Measurement], notes: Sequence[str] = ()) -> str:
     """The Markdown table, one row per corpus size and tool, with the machine and notes."""
     lines = [f"Machine: {machine()}", *notes, "", HEADER, "|" + "---|" * 10]
-    base = {m.postings: m for m in results if m.tool == SREBOARD}
-    lines += [_row(m, base.get(m.postings)) for m in results]
-    return "\n".join(lines)
+    baselines = {measured.postings: measured for measured in results if measured.tool == SREBOARD}
+    lines += [_row(measured, baselines.get(measured.postings)) for measured in results]
+    return "\n".join([*lines, "", LEGEND])
 
 
-def _row(m: Measurement, base: Measurement | None) -> str:
-    unchanged = "—" if m.reused is None else f"{m.reused} / {m.reused_after_edit}"
-    ratio = "—"
-    if base is not None and m.tool != SREBOARD:
-        pairs = ((m.cold, base.cold), (m.no_change, base.no_change), (m.one_edit, base.one_edit))
-        ratio = " / ".join(f"{mine / theirs:.2f}" for mine, theirs in pairs)
-    cells = [f"{m.postings:,}", m.tool, f"{m.cold:.2f}", f"{m.no_change:.2f}",
-             f"{m.one_edit:.2f}", f"{m.peak_mib:.0f}", f"{m.files:,}",
-             f"{m.files_per_second:,.0f}", unchanged, ratio]  # fmt: skip
+def _row(measured: Measurement, baseline: Measurement | None) -> str:
+    unchanged = "—"
+    if measured.reused is not None:
+        unchanged = f"{measured.reused:,} / {measured.reused_after_edit or 0:,}"
+    ratios = "—"
+    if baseline is not None and measured.tool != SREBOARD:
+        pairs = [(measured.cold, baseline.cold), (measured.no_change, baseline.no_change),
+                 (measured.one_edit, baseline.one_edit)]  # fmt: skip
+        ratios = " / ".join(f"{theirs / ours:.2f}" for theirs, ours in pairs)
+    cells = [f"{measured.postings:,}", measured.tool, f"{measured.cold:.2f}",
+             f"{measured.no_change:.2f}", f"{measured.one_edit:.2f}",
+             f"{measured.peak_mib:.0f}", f"{measured.files:,}",
+             f"{measured.files_per_second:,.0f}", unchanged, ratios]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
 
 
