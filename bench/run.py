@@ -34,6 +34,8 @@ HUGE = 100000
 NOW = "2026-11-25T00:00:00Z"
 MARKER = ".bench-corpus.json"  # a dot file: sreboard does not read it as a posting
 SREBOARD = "sreboard"
+NO_SEARCH = "--no-search"
+SITE_ONLY = f"{SREBOARD} {NO_SEARCH}"  # the baseline of the ratios: the same work as the others
 
 
 @dataclass(frozen=True)
@@ -123,21 +125,23 @@ def _medians(measured: Measurement) -> str:
 def subjects(plan: Plan, corpus: Path, size: int) -> Iterator[Subject]:
     """Set up each tool to build the corpus, each in a work folder of its own."""
     yield sreboard(corpus, plan.work / f"sreboard-{size}", size)
+    yield sreboard(corpus, plan.work / f"sreboard-site-{size}", size, search=False)
     if plan.hugo:
         yield hugo.site(corpus, plan.work / f"hugo-{size}", size)
     if plan.pelican:
         yield pelican.site(corpus, plan.work / f"pelican-{size}", size, plan.pelican)
 
 
-def sreboard(corpus: Path, folder: Path, size: int) -> Subject:
-    """Run build.py from a folder of its own, so each size has its own .cache/."""
+def sreboard(corpus: Path, folder: Path, size: int, search: bool = True) -> Subject:
+    """Run build.py from a folder of its own, so each size has its own .cache/; without
+    search it does the work Hugo and Pelican do, which build no search index."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     output = folder / "site"
     command = (sys.executable, str(BUILD), "build", "--content", str(corpus))
     return Subject(
-        tool=SREBOARD,
-        command=(*command, "--output", str(output), "--now", NOW),
+        tool=SREBOARD if search else SITE_ONLY,
+        command=(*command, "--output", str(output), "--now", NOW, *([] if search else [NO_SEARCH])),
         cwd=folder,
         output=output,
         fresh=(output, folder / ".cache"),
@@ -193,7 +197,7 @@ def _cpu_model() -> str | None:
 
 HEADER = (
     "| postings | tool | cold s | no change s | one edit s | peak MiB | files | files/s "
-    "| unchanged files (no change / one edit) | × sreboard (cold / no change / one edit) |"
+    f"| unchanged files (no change / one edit) | × {SITE_ONLY} (cold / no change / one edit) |"
 )
 
 
@@ -202,13 +206,14 @@ Seconds are medians of whole fresh processes. Peak MiB is the largest single pro
 runs (os.wait4's ru_maxrss: the build itself or any worker or tool it started and waited for,
 not their sum). Files are those in the output after a cold build (sreboard's include its
 Pagefind search index, which Hugo and Pelican do not make); unchanged files are what sreboard
-reports it reused from the previous site."""
+reports it reused from the previous site. The ratios compare each tool with sreboard
+--no-search, which does the same work: a page per posting, lists, feeds, no search index."""
 
 
 def report(results: list[Measurement], notes: Sequence[str] = ()) -> str:
     """The Markdown table, one row per corpus size and tool, with the machine and notes."""
     lines = [f"Machine: {machine()}", *notes, "", HEADER, "|" + "---|" * 10]
-    baselines = {measured.postings: measured for measured in results if measured.tool == SREBOARD}
+    baselines = {measured.postings: measured for measured in results if measured.tool == SITE_ONLY}
     lines += [_row(measured, baselines.get(measured.postings)) for measured in results]
     return "\n".join([*lines, "", LEGEND])
 
@@ -218,7 +223,7 @@ def _row(measured: Measurement, baseline: Measurement | None) -> str:
     if measured.reused is not None:
         unchanged = f"{measured.reused:,} / {measured.reused_after_edit or 0:,}"
     ratios = "—"
-    if baseline is not None and measured.tool != SREBOARD:
+    if baseline is not None and not measured.tool.startswith(SREBOARD):
         pairs = [(measured.cold, baseline.cold), (measured.no_change, baseline.no_change),
                  (measured.one_edit, baseline.one_edit)]  # fmt: skip
         ratios = " / ".join(f"{theirs / ours:.2f}" for theirs, ours in pairs)

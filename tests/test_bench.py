@@ -14,11 +14,14 @@ def test_the_bench_builds_a_tiny_corpus_and_reports_a_row_per_size(tmp_path: Pat
     plan = run.Plan(sizes=(20,), runs=1, keep=True, work=tmp_path)
     corpus = run.ensure_corpus(tmp_path, 20)
     before = tree(corpus)
-    [sreboard] = run.run(plan)
-    table = run.report([sreboard]).splitlines()
+    sreboard, site_only = run.run(plan)
+    table = run.report([sreboard, site_only]).splitlines()
     rows = table[table.index(run.HEADER) + 2 :]
     assert rows[0].startswith("| 20 | sreboard | ")
-    assert rows[1] == ""  # then the legend
+    assert rows[1].startswith("| 20 | sreboard --no-search | ")
+    assert rows[2] == ""  # then the legend
+    assert (tmp_path / "sreboard-20" / "site" / "pagefind").is_dir()
+    assert not (tmp_path / "sreboard-site-20" / "site" / "pagefind").exists()
     assert sreboard.built_postings == 20
     assert len(list((tmp_path / "sreboard-20" / "site" / "jobs").glob("*/index.html"))) == 20
     assert sreboard.files == len(tree(tmp_path / "sreboard-20" / "site"))
