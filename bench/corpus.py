@@ -84,8 +84,10 @@ def _paragraph(rng: random.Random, tags: list[str]) -> str:
 
 
 def _sentence(rng: random.Random, tags: list[str]) -> str:
+    """A sentence naming one of the skills, in bold one time in four, as ads emphasise."""
     words = rng.choices(WORDS, k=rng.randint(10, 18))
-    words.insert(rng.randrange(len(words)), f"**{rng.choice(tags)}**")
+    skill = rng.choice(tags)
+    words.insert(rng.randrange(len(words)), f"**{skill}**" if rng.random() < 0.25 else skill)
     sentence = " ".join(words)
     return sentence[0].upper() + sentence[1:] + "."
 
