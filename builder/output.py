@@ -8,6 +8,7 @@ import fcntl
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -74,7 +75,7 @@ def write_site(
                 shutil.copytree(static_dir, staging / "static")
             if finish:
                 finish(staging)
-            _swap(staging, output_dir)
+            _swap(staging, output_dir, in_background=len(pages) >= PARALLEL_FROM)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -220,7 +221,7 @@ def link_tree(source: Path, target: Path) -> None:
             link_or_copy(Path(folder, name), into / name)
 
 
-def _swap(staging: Path, output_dir: Path) -> None:
+def _swap(staging: Path, output_dir: Path, in_background: bool = False) -> None:
     """Put staging at output_dir in one step, so a reader or a killed build never sees less
     than a whole site; where the kernel cannot exchange two folders, two renames."""
     staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
@@ -228,12 +229,26 @@ def _swap(staging: Path, output_dir: Path) -> None:
         os.replace(staging, output_dir)
         return
     if _exchange(staging, output_dir):
-        shutil.rmtree(staging, ignore_errors=True)  # now the old site; else the next build
+        _discard(staging, output_dir.name, in_background)  # now the old site
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
     os.replace(output_dir, retired / "site")
     os.replace(staging, output_dir)
     shutil.rmtree(retired, ignore_errors=True)  # else the next build removes it
+
+
+def _discard(old_site: Path, name: str, in_background: bool) -> None:
+    """Delete the site just replaced. A large one is renamed to a trash folder and deleted by
+    a process of its own: tens of thousands of unlinks took seconds the build need not wait
+    for. Whatever it leaves, the next build removes (else the next build removes it all)."""
+    if not in_background or not shutil.which("rm"):
+        shutil.rmtree(old_site, ignore_errors=True)
+        return
+    trash = old_site.with_name(f".{name}.trash-{old_site.name.rsplit('-', 1)[-1]}")
+    os.replace(old_site, trash)
+    quiet = subprocess.DEVNULL
+    command = ["rm", "-rf", "--", str(trash)]
+    subprocess.Popen(command, stdin=quiet, stdout=quiet, stderr=quiet, start_new_session=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -261,6 +276,6 @@ def _recover(parent: Path, output_dir: Path) -> None:
 
 def _remove_leftovers(parent: Path, name: str) -> None:
     """Delete staging folders that an interrupted build left behind."""
-    for pattern in (f".{name}.tmp-*", f".{name}.old-*"):
+    for pattern in (f".{name}.tmp-*", f".{name}.old-*", f".{name}.trash-*"):
         for leftover in sorted(parent.glob(pattern)):
             shutil.rmtree(leftover, ignore_errors=True)

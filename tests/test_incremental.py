@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+import time
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
@@ -196,3 +197,21 @@ def test_a_page_that_fails_in_a_forked_writer_fails_the_build_and_keeps_the_old_
         output.write_site(pages, ROOT / "static", site)  # page 1 is the child's (odd ones)
     assert tree(site) == before
     assert not list(tmp_path.glob("._site.tmp-*"))
+
+
+def test_a_large_replaced_site_is_deleted_in_the_background_and_never_left_behind(
+    board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "PARALLEL_FROM", 2)  # every site counts as large
+    site = tmp_path / "_site"
+    assert build_site(board, site).written
+    assert build_site(board, site, now=NOW + timedelta(days=1)).written  # replaces the first
+    deadline = time.monotonic() + 20
+    while list(tmp_path.glob("._site.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(tmp_path.glob("._site.*-*")), "the old site was not deleted"
+    assert_same_as_clean(board, site, tmp_path, now=NOW + timedelta(days=1))
+    stale = tmp_path / "._site.trash-x1"  # as if the deleting process had been killed
+    (stale / "jobs").mkdir(parents=True)
+    assert build_site(board, site).written
+    assert not stale.exists()
