@@ -5,6 +5,7 @@ build() reads like the pipeline it runs: read -> normalize -> extract -> tag -> 
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -30,7 +31,14 @@ from builder.config import Config, load_config
 from builder.extract import Context, assign_unique_slugs
 from builder.feeds import render_feeds
 from builder.model import Posting, Site
-from builder.output import OutputLocked, Pages, check_output_dir, link_tree, write_site
+from builder.output import (
+    OutputLocked,
+    Pages,
+    check_output_dir,
+    link_tree,
+    output_lock,
+    write_site,
+)
 from builder.problems import Problem, sort_problems, warning
 from builder.readers import git_dates, posting_files
 from builder.render import host_files, make_environment, render_pages
@@ -104,8 +112,16 @@ def check(
 
 
 def build(options: Options) -> Result:
-    """Build the site; write it only if there is no error (or --keep-going skips them)."""
+    """Build the site; write it only if there is no error (or --keep-going skips them).
+
+    The output's lock is held throughout: what the cache says of the site on disk must stay
+    true from the first look at it to the last word written about it."""
     check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
+    with output_lock(options.output_dir):
+        return _build(options)
+
+
+def _build(options: Options) -> Result:
     config, config_problems = _config(options.config_file)
     cache = _open_cache(options)
     clock = Stopwatch()
@@ -223,9 +239,21 @@ def _finish(cache: BuildCache, options: Options, inputs: str, pages: Pages, resu
         pages_by_kind=dict(result.pages_by_kind),
         timings={},
     )
-    files = tuple(sorted(str(path) for path in pages))
-    finished = Finished(inputs, folder_identity(options.output_dir), files, report)
+    finished = Finished(
+        inputs, folder_identity(options.output_dir), _files(options.output_dir), report
+    )
     cache.save(cache.written, finished)
+
+
+def _files(folder: Path) -> tuple[str, ...]:
+    """Every file of the site: pages, static files, the search index."""
+    return tuple(
+        sorted(
+            os.path.relpath(os.path.join(inside, name), folder)
+            for inside, _, names in os.walk(folder)
+            for name in names
+        )
+    )
 
 
 def _render_and_write(
@@ -239,14 +267,18 @@ def _render_and_write(
     """Render the site, reusing what `cache` finds unchanged, and swap it in; record what
     was written in the cache."""
     environment = make_environment(options.templates_dir, site, search=pagefind is not None)
-    reuse = _reuse(cache, options, site, pagefind is not None)
+    reuse = _reuse(cache, options, site, _tool_identity(pagefind))
     pages = render_pages(environment, site, taxonomy, reuse)
     pages |= render_feeds(site, reuse)
     pages |= host_files(site)
+    # Checked here, not while linking: a forked writer cannot ask for a page to be rendered.
+    if any(isinstance(page, Path) and not os.path.exists(page) for page in pages.values()):
+        raise FileNotFoundError("a file of the previous site is gone")
     written = _written(pages, reuse)
     clock.lap("plan")
     search = _search_step(pagefind, cache, written, options.output_dir)
-    write_site(pages, options.static_dir, options.output_dir, finish=clock.timed(search, "search"))
+    finish = clock.timed(search, "search")
+    write_site(pages, options.static_dir, options.output_dir, finish=finish, locked=True)
     clock.lap("render and write")
     if cache:
         cache.written = replace(written, identity=folder_identity(options.output_dir))
@@ -264,7 +296,15 @@ def _save(cache: BuildCache | None, written: Written | None) -> None:
         cache.save(written)
 
 
-def _reuse(cache: BuildCache | None, options: Options, site: Site, search: bool) -> Reuse:
+def _tool_identity(tool: Path | None) -> str:
+    """Tell one installed binary (Pagefind) from another: a new one may index differently."""
+    if tool is None:
+        return ""
+    status = tool.stat()
+    return f"{tool}:{status.st_size}:{status.st_mtime_ns}"
+
+
+def _reuse(cache: BuildCache | None, options: Options, site: Site, search: str) -> Reuse:
     """What every page depends on, and the previous site's pages that can be reused."""
     if cache is None:
         return Reuse()
@@ -296,9 +336,17 @@ def _search_step(
         return None
     before = cache.written if cache and cache.reusable_pages(output_dir) else None
     old_index = output_dir.resolve() / "pagefind"
-    if before and before.search == written.search and old_index.is_dir():
+    if before and before.search == written.search and _complete_index(cache, output_dir):
         return lambda staging: link_tree(old_index, staging / "pagefind")
     return partial(index_site, pagefind=pagefind)
+
+
+def _complete_index(cache: BuildCache | None, output_dir: Path) -> bool:
+    """Tell whether every file of the old search index the last build recorded is there."""
+    if cache is None or cache.finished is None:
+        return False
+    indexed = [name for name in cache.finished.files if name.startswith("pagefind/")]
+    return bool(indexed) and all(os.path.exists(output_dir / name) for name in indexed)
 
 
 def _config(path: Path | None) -> tuple[Config, list[Problem]]:
@@ -342,7 +390,7 @@ def _inputs(options: Options, config: Config, reading: _Reading) -> str:
     """Digest everything a build reads, so a build of the same inputs can be skipped."""
     templates = files_digest(options.templates_dir)
     static = files_digest(options.static_dir) if options.static_dir.is_dir() else ""
-    searchable = options.search and find_pagefind() is not None
+    searchable = _tool_identity(find_pagefind()) if options.search else ""
     settings = (repr(config), options.base_url, options.now.isoformat(), options.keep_going,
                 options.drafts, options.future, searchable)  # fmt: skip
     jobs = [part for job in reading.jobs for part in (job.source, job.digest)]

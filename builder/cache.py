@@ -12,24 +12,23 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from functools import cache
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
-
-import feedgen
-import ftfy
-import jinja2
-import markdown
-import nh3
 
 from builder.model import Posting
 from builder.problems import Problem
 
 FORMAT = 1  # bump when the pickled shapes below change
+# The libraries whose output the cache keeps: a new version of any of them starts afresh.
+LIBRARIES = ("Markdown", "nh3", "ftfy", "Jinja2", "MarkupSafe", "feedgen", "PyYAML",
+             "python-frontmatter", "python-slugify", "python-dateutil")  # fmt: skip
 
 
 def _code_digest() -> str:
@@ -37,8 +36,9 @@ def _code_digest() -> str:
     digest = hashlib.sha256(f"{FORMAT}".encode())
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    for library in (markdown, nh3, ftfy, jinja2, feedgen):
-        digest.update(f"{library.__name__}={getattr(library, '__version__', '?')}".encode())
+    for library in LIBRARIES:
+        digest.update(f"{library}={metadata.version(library)}".encode())
+    digest.update(sys.version.encode())
     return digest.hexdigest()
 
 

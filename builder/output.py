@@ -14,7 +14,7 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -55,17 +55,18 @@ def write_site(
     static_dir: Path,
     output_dir: Path,
     finish: Callable[[Path], None] | None = None,
+    locked: bool = False,
 ) -> None:
     """Replace output_dir with pages and static files; on any failure the old site stays.
 
     `finish` runs on the complete new site before it is swapped in (the search index).
+    `locked`: the caller holds output_lock(output_dir) already.
     """
     for relative in pages:
         _check_page_path(relative)
     output_dir = output_dir.resolve()  # one name for the lock, the staging and the swap
     parent = output_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    with _locked(parent / f".{output_dir.name}.lock"):
+    with nullcontext() if locked else output_lock(output_dir):
         _recover(parent, output_dir)
         _remove_leftovers(parent, output_dir.name)
         staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
@@ -92,6 +93,13 @@ def _check_page_path(relative: PurePosixPath) -> None:
     )
     if unsafe:
         raise UnsafeOutput(f"refusing to write a page to {str(relative)!r}: not a safe path")
+
+
+def output_lock(output_dir: Path) -> AbstractContextManager[None]:
+    """Lock the output folder (`.<name>.lock` beside it) against other builds."""
+    output_dir = output_dir.resolve()
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    return _locked(output_dir.parent / f".{output_dir.name}.lock")
 
 
 @contextmanager

@@ -215,3 +215,39 @@ def test_a_large_replaced_site_is_deleted_in_the_background_and_never_left_behin
     (stale / "jobs").mkdir(parents=True)
     assert build_site(board, site).written
     assert not stale.exists()
+
+
+def test_the_lock_is_held_for_the_whole_build_not_only_the_writing(
+    board: Path, tmp_path: Path
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    with output.output_lock(site), pytest.raises(output.OutputLocked):
+        build_site(board, site, cache_dir=cache)  # even a build with nothing to do waits
+
+
+@pytest.mark.parametrize("lost", ["static/style.css", "pagefind/pagefind-entry.json"])
+def test_a_static_or_search_file_deleted_by_hand_is_written_again(
+    board: Path, tmp_path: Path, lost: str
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    (site / lost).unlink()
+    incremental(board, site, cache)
+    assert (site / lost).is_file()
+    incremental(board, site, cache, keep_going=True)  # a new input that no page reads
+    assert_same_as_clean(board, site, tmp_path)
+
+
+def test_a_page_deleted_by_hand_is_written_again_when_forked_writers_write(
+    board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "PARALLEL_FROM", 2)
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    pages = sorted(site.glob("jobs/*/index.html"))
+    pages[1].unlink()  # the second page: a forked writer's
+    (board / "000001.txt").write_text(posting(random.Random(5), 5), encoding="utf-8")
+    incremental(board, site, cache)
+    assert pages[1].is_file()
+    assert_same_as_clean(board, site, tmp_path)
