@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from builder.batch import Job, context_digest, extract_all, make_job
@@ -34,9 +34,11 @@ from builder.model import Posting, Site
 from builder.output import (
     OutputLocked,
     Pages,
+    Standby,
     check_output_dir,
     link_tree,
     output_lock,
+    standby_path,
     write_site,
 )
 from builder.problems import Problem, sort_problems, warning
@@ -183,7 +185,7 @@ def _write(
         except FileNotFoundError:
             if cache is None or cache.written is None:
                 raise
-            cache.written = None  # a file of the old site was deleted by hand: reuse none
+            cache.written = cache.standby = None  # a file deleted by hand: reuse none
             return _render_and_write(options, site, taxonomy, pagefind, cache, clock)
     except OutputLocked:
         raise  # another build is writing: its cache is its own
@@ -239,21 +241,10 @@ def _finish(cache: BuildCache, options: Options, inputs: str, pages: Pages, resu
         pages_by_kind=dict(result.pages_by_kind),
         timings={},
     )
-    finished = Finished(
-        inputs, folder_identity(options.output_dir), _files(options.output_dir), report
-    )
-    cache.save(cache.written, finished)
-
-
-def _files(folder: Path) -> tuple[str, ...]:
-    """Every file of the site: pages, static files, the search index."""
-    return tuple(
-        sorted(
-            os.path.relpath(os.path.join(inside, name), folder)
-            for inside, _, names in os.walk(folder)
-            for name in names
-        )
-    )
+    written = cache.written
+    assert written is not None  # a written build records its site
+    finished = Finished(inputs, written.identity, written.files, report)
+    cache.save(written, finished)
 
 
 def _render_and_write(
@@ -271,18 +262,47 @@ def _render_and_write(
     pages = render_pages(environment, site, taxonomy, reuse)
     pages |= render_feeds(site, reuse)
     pages |= host_files(site)
-    # Checked here, not while linking: a forked writer cannot ask for a page to be rendered.
-    if any(isinstance(page, Path) and not os.path.exists(page) for page in pages.values()):
-        raise FileNotFoundError("a file of the previous site is gone")
     written = _written(pages, reuse)
+    standby = _standby(cache, written, options.output_dir)
+    # Checked here, not while linking: a forked writer cannot ask for a page to be rendered.
+    same = set(standby.same) if standby else set()
+    linked = (page for path, page in pages.items() if isinstance(page, Path) and path not in same)
+    if not all(os.path.exists(page) for page in linked):
+        raise FileNotFoundError("a file of the previous site is gone")
     clock.lap("plan")
     search = _search_step(pagefind, cache, written, options.output_dir)
     finish = clock.timed(search, "search")
-    write_site(pages, options.static_dir, options.output_dir, finish=finish, locked=True)
+    previous = cache.written if cache and reuse.previous else None  # the site on disk
+    write_site(pages, options.static_dir, options.output_dir, finish=finish, locked=True,
+               standby=standby, keep_standby=previous is not None)  # fmt: skip
     clock.lap("render and write")
     if cache:
-        cache.written = replace(written, identity=folder_identity(options.output_dir))
+        files = _site_files(pages, options.output_dir)
+        cache.written = replace(written, identity=folder_identity(options.output_dir), files=files)
+        kept = standby_path(options.output_dir)
+        cache.standby = previous and replace(previous, identity=folder_identity(kept))
     return pages
+
+
+def _standby(cache: BuildCache | None, written: Written, output_dir: Path) -> Standby | None:
+    """The copy of the site before last to update into the new one, if the cache knows it."""
+    kept = cache.standby if cache else None
+    if kept is None or folder_identity(standby_path(output_dir)) != kept.identity:
+        return None
+    same = [PurePosixPath(p) for p, made_from in written.pages.items()
+            if made_from and kept.pages.get(p) == made_from]  # fmt: skip
+    index = [standby_path(output_dir) / n for n in kept.files if n.startswith("pagefind/")]
+    whole_index = bool(index) and all(os.path.exists(name) for name in index)
+    return Standby(kept.files, same, whole_index and kept.search == written.search)
+
+
+def _site_files(pages: Pages, output_dir: Path) -> tuple[str, ...]:
+    """Every file of the site just written, as a walk of it would list them."""
+    names = [str(path) for path in pages]
+    for folder in ("static", "pagefind"):
+        for inside, _, found in os.walk(output_dir / folder):
+            names += (os.path.relpath(os.path.join(inside, name), output_dir) for name in found)
+    return tuple(sorted(names))
 
 
 def _open_cache(options: Options) -> BuildCache | None:

@@ -25,7 +25,7 @@ from typing import Any
 from builder.model import Posting
 from builder.problems import Problem
 
-FORMAT = 1  # bump when the pickled shapes below change
+FORMAT = 2  # bump when the pickled shapes below change
 # The libraries whose output the cache keeps: a new version of any of them starts afresh.
 LIBRARIES = ("Markdown", "nh3", "ftfy", "Jinja2", "MarkupSafe", "feedgen", "PyYAML",
              "python-frontmatter", "python-slugify", "python-dateutil")  # fmt: skip
@@ -63,6 +63,7 @@ class Written:
     identity: tuple[int, int, int]  # the output folder's device, inode and mtime
     pages: Mapping[str, str]  # by path in the site (str: it loads faster than a path)
     search: str = ""  # fingerprint of what the search index was built from
+    files: tuple[str, ...] = ()  # every file of the site: pages, static files, search index
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class BuildCache:
         self._loaded: dict[str, Extracted] | None = None  # as read from disk
         self._written: Written | None = None
         self._saved_written: Written | None = None  # as read from disk
+        self._standby: Written | None = None  # the site before, kept beside the output
+        self._saved_standby: Written | None = None
         self._extracted: dict[str, Extracted] = {}
 
     @classmethod
@@ -108,8 +111,9 @@ class BuildCache:
     def load(self) -> None:
         """Read the extracted postings and page fingerprints (half a second at 10,000)."""
         if self._loaded is None:
-            self._loaded, self._written = _load(self.folder / "cache.pickle") or ({}, None)
-            self._saved_written = self._written
+            loaded = _load(self.folder / "cache.pickle") or ({}, None, None)
+            self._loaded, self._written, self._standby = loaded
+            self._saved_written, self._saved_standby = self._written, self._standby
             self._extracted = dict(self._loaded)
 
     @property
@@ -132,6 +136,17 @@ class BuildCache:
         self.load()
         self._written = value
 
+    @property
+    def standby(self) -> Written | None:
+        """The site kept beside the output for the next build to update, as last recorded."""
+        self.load()
+        return self._standby
+
+    @standby.setter
+    def standby(self, value: Written | None) -> None:
+        self.load()
+        self._standby = value
+
     def reusable_pages(self, output_dir: Path) -> Mapping[str, str]:
         """The fingerprints of the pages in output_dir, if it is still the site this cache saw."""
         written = self.written
@@ -147,8 +162,9 @@ class BuildCache:
         same_files = self._extracted.keys() == self._loaded.keys() and all(
             entry is self._loaded[source] for source, entry in self._extracted.items()
         )
-        if not same_files or written != self._saved_written:
-            _dump(self.folder / "cache.pickle", (self._extracted, written))
+        sites = (written, self._standby)
+        if not same_files or sites != (self._saved_written, self._saved_standby):
+            _dump(self.folder / "cache.pickle", (self._extracted, *sites))
         _dump(self.folder / "state.pickle", finished)
 
 

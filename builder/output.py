@@ -1,4 +1,9 @@
-"""Write the site atomically: build everything in a temporary folder, then swap it in."""
+"""Write the site atomically: build everything in a temporary folder, then swap it in.
+
+A build that keeps a standby (the site before last, beside the output as `.<name>.standby`)
+updates that copy instead of writing a whole new site: only the files that differ are
+replaced, each by a rename (a file may be a hard link shared with the live site), and the
+updated copy is swapped in. The site it replaces becomes the next standby."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -13,8 +19,9 @@ import sys
 import tempfile
 import threading
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Collection, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -22,6 +29,16 @@ from typing import Any
 Pages = dict[PurePosixPath, bytes | Path | Callable[[], bytes]]
 SITE_MARK = ".nojekyll"  # every build writes it: a folder without it was not built by us
 MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
+
+
+@dataclass(frozen=True)
+class Standby:
+    """A copy of an earlier site to update into the new one: every file it holds, and which
+    of its pages are already what the new site needs."""
+
+    files: Collection[str]  # relative to the copy: pages, static files, the search index
+    same: Collection[PurePosixPath]  # pages to leave as they are
+    same_search: bool  # its search index is the new site's
 
 
 class UnsafeOutput(ValueError):
@@ -56,11 +73,15 @@ def write_site(
     output_dir: Path,
     finish: Callable[[Path], None] | None = None,
     locked: bool = False,
+    standby: Standby | None = None,
+    keep_standby: bool = False,
 ) -> None:
     """Replace output_dir with pages and static files; on any failure the old site stays.
 
     `finish` runs on the complete new site before it is swapped in (the search index).
-    `locked`: the caller holds output_lock(output_dir) already.
+    `locked`: the caller holds output_lock(output_dir) already. `standby` describes the copy
+    at standby_path(output_dir) to update rather than writing every file afresh;
+    `keep_standby` keeps the replaced site there for the next build.
     """
     for relative in pages:
         _check_page_path(relative)
@@ -71,15 +92,62 @@ def write_site(
         _remove_leftovers(parent, output_dir.name)
         staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
         try:
-            _write_pages(pages, staging)
-            if static_dir.is_dir():
-                shutil.copytree(static_dir, staging / "static")
-            if finish:
+            if standby and standby_path(output_dir).is_dir():
+                # Moved in first, so a build killed while updating it leaves a leftover.
+                os.replace(standby_path(output_dir), staging)
+                _update_pages(pages, staging, standby)
+            else:
+                _write_pages(pages, staging)
+                standby = None
+            _copy_static(static_dir, staging)
+            if finish and not (standby and standby.same_search):
+                shutil.rmtree(staging / "pagefind", ignore_errors=True)
                 finish(staging)
-            _swap(staging, output_dir, in_background=len(pages) >= PARALLEL_FROM)
+            os.utime(staging)  # a fresh identity, even for a copy updated deep inside
+            keep = standby_path(output_dir) if keep_standby else None
+            _swap(staging, output_dir, in_background=len(pages) >= PARALLEL_FROM, keep_as=keep)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+
+
+def standby_path(output_dir: Path) -> Path:
+    """Where the site before the current one is kept for the next build to update."""
+    output_dir = output_dir.resolve()
+    return output_dir.with_name(f".{output_dir.name}.standby")
+
+
+def _update_pages(pages: Pages, copy: Path, standby: Standby) -> None:
+    """Make the earlier site at `copy` hold exactly `pages` (static files and the search
+    index aside): delete what the new site lacks, replace what differs."""
+    if not all(os.path.exists(copy / page) for page in standby.same):
+        raise FileNotFoundError("a file of the standby site is gone")
+    outside = ("static/", "pagefind/")
+    names = {str(page) for page in pages}
+    stale = [name for name in standby.files if name not in names and not name.startswith(outside)]
+    for name in stale:
+        with suppress(FileNotFoundError):
+            os.unlink(copy / name)
+    _remove_empty_folders(copy, {os.path.dirname(name) for name in stale})
+    same = set(standby.same)
+    _write_pages({path: page for path, page in pages.items() if path not in same}, copy, True)
+
+
+def _remove_empty_folders(root: Path, folders: set[str]) -> None:
+    """Remove each folder (relative to root) left empty, and its parents left empty."""
+    for folder in sorted(folders, key=len, reverse=True):
+        while folder:
+            try:
+                os.rmdir(root / folder)
+            except OSError:  # not empty (or gone): its parents are not empty either
+                break
+            folder = os.path.dirname(folder)
+
+
+def _copy_static(static_dir: Path, staging: Path) -> None:
+    shutil.rmtree(staging / "static", ignore_errors=True)
+    if static_dir.is_dir():
+        shutil.copytree(static_dir, staging / "static")
 
 
 def _check_page_path(relative: PurePosixPath) -> None:
@@ -134,16 +202,19 @@ def _same_file(descriptor: int, path: Path) -> bool:
         return False
 
 
-def _write_pages(pages: Pages, root: Path) -> None:
-    """Write every page; a large site is rendered and written by one process per core."""
+def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:
+    """Write every page; a large site is rendered and written by one process per core.
+    `replacing`: root holds files already, which may be hard links into the live site."""
     items = sorted(pages.items())
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(items) < PARALLEL_FROM or workers < 2 or not _can_fork():
-        _write_some(items, root)
+        _write_some(items, root, replacing)
         return
-    children = [_fork_writer(items[number::workers], root) for number in range(1, workers)]
+    children = [
+        _fork_writer(items[number::workers], root, replacing) for number in range(1, workers)
+    ]
     try:
-        _write_some(items[0::workers], root)
+        _write_some(items[0::workers], root, replacing)
     finally:
         failures = [problem for child in children if (problem := _wait_for(child))]
     if failures:
@@ -159,20 +230,27 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def _write_some(items: list[tuple[PurePosixPath, Any]], root: Path) -> None:
+def _write_some(items: list[tuple[PurePosixPath, Any]], root: Path, replacing: bool) -> None:
     made: set[Path] = set()
     for relative, page in items:
         target = root / relative
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
+        # Never written into: the old file may be the live site's too. A new one is renamed
+        # over it (the name is the writer's own: forked writers share folders).
+        into = target.with_name(f".new-{os.getpid()}") if replacing else target
         if isinstance(page, Path):
-            link_or_copy(page, target)
+            link_or_copy(page, into)
         else:
-            target.write_bytes(page if isinstance(page, bytes) else page())
+            into.write_bytes(page if isinstance(page, bytes) else page())
+        if replacing:
+            os.replace(into, target)
 
 
-def _fork_writer(items: list[tuple[PurePosixPath, Any]], root: Path) -> tuple[int, int]:
+def _fork_writer(
+    items: list[tuple[PurePosixPath, Any]], root: Path, replacing: bool
+) -> tuple[int, int]:
     """Write items in a forked child, which shares everything rendering needs; return its
     pid and the pipe it reports a failure on."""
     reader, writer = os.pipe()
@@ -182,7 +260,7 @@ def _fork_writer(items: list[tuple[PurePosixPath, Any]], root: Path) -> tuple[in
         _die_with_parent()
         status = 0
         try:
-            _write_some(items, root)
+            _write_some(items, root, replacing)
         except BaseException:
             os.write(writer, traceback.format_exc().encode())
             status = 1
@@ -229,20 +307,33 @@ def link_tree(source: Path, target: Path) -> None:
             link_or_copy(Path(folder, name), into / name)
 
 
-def _swap(staging: Path, output_dir: Path, in_background: bool = False) -> None:
+def _swap(
+    staging: Path, output_dir: Path, in_background: bool = False, keep_as: Path | None = None
+) -> None:
     """Put staging at output_dir in one step, so a reader or a killed build never sees less
-    than a whole site; where the kernel cannot exchange two folders, two renames."""
+    than a whole site; where the kernel cannot exchange two folders, two renames. The old
+    site is deleted, or moved to `keep_as`."""
     staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
+    if keep_as and keep_as.exists():
+        _discard(keep_as, output_dir.name, in_background)  # a standby this build did not use
     if not output_dir.exists():
         os.replace(staging, output_dir)
         return
     if _exchange(staging, output_dir):
-        _discard(staging, output_dir.name, in_background)  # now the old site
+        _retire(staging, output_dir.name, in_background, keep_as)  # now the old site
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
     os.replace(output_dir, retired / "site")
     os.replace(staging, output_dir)
+    _retire(retired / "site", output_dir.name, False, keep_as)
     shutil.rmtree(retired, ignore_errors=True)  # else the next build removes it
+
+
+def _retire(old_site: Path, name: str, in_background: bool, keep_as: Path | None) -> None:
+    if keep_as:
+        os.replace(old_site, keep_as)
+    else:
+        _discard(old_site, name, in_background)
 
 
 def _discard(old_site: Path, name: str, in_background: bool) -> None:
@@ -252,7 +343,7 @@ def _discard(old_site: Path, name: str, in_background: bool) -> None:
     if not in_background or not shutil.which("rm"):
         shutil.rmtree(old_site, ignore_errors=True)
         return
-    trash = old_site.with_name(f".{name}.trash-{old_site.name.rsplit('-', 1)[-1]}")
+    trash = old_site.with_name(f".{name}.trash-{secrets.token_hex(4)}")
     os.replace(old_site, trash)
     quiet = subprocess.DEVNULL
     command = ["rm", "-rf", "--", str(trash)]

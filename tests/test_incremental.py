@@ -251,3 +251,62 @@ def test_a_page_deleted_by_hand_is_written_again_when_forked_writers_write(
     incremental(board, site, cache)
     assert pages[1].is_file()
     assert_same_as_clean(board, site, tmp_path)
+
+
+def folders(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_dir()}
+
+
+def test_the_site_before_is_kept_and_updated_with_only_what_changed(
+    board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    standby = tmp_path / "._site.standby"
+    written: list[int] = []
+    write_pages = output._write_pages
+    monkeypatch.setattr(
+        output,
+        "_write_pages",
+        lambda p, r, replacing=False: (written.append(len(p)), write_pages(p, r, replacing))[1],
+    )
+    first = incremental(board, site, cache)
+    assert not standby.exists()  # no earlier site yet
+    before = tree(site)
+    edited = board / "000012.txt"
+    edited.write_text(edited.read_text().replace("title: ", "title: Edited "), "utf-8")
+    result = incremental(board, site, cache)
+    assert tree(standby) == before  # the last site, kept as it was
+    (board / "000004.txt").unlink()  # its company and its tags' pages may go with it
+    (board / "new.txt").write_text(posting(random.Random(98), 98), encoding="utf-8")
+    last = tree(site)
+    result = incremental(board, site, cache)
+    assert written[0] == first.pages_written  # the first build writes every page
+    assert written[-1] < result.pages_written / 2  # the standby was updated, not rewritten
+    assert tree(standby) == last  # updating the copy never wrote into the live site's files
+    assert_same_as_clean(board, site, tmp_path)
+    assert folders(site) == folders(tmp_path / "clean")  # no folder of a deleted page is left
+
+
+def test_a_standby_site_is_updated_right_through_search_and_template_changes(
+    board: Path, tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    steps = [{"search": False}, {}, {"search": False}, {"now": NOW + timedelta(days=3)}, {}]
+    for options in steps:
+        card = templates / "_card.html"
+        card.write_text(card.read_text() + "\n", encoding="utf-8")
+        incremental(board, site, cache, templates_dir=templates, **options)
+        assert_same_as_clean(board, site, tmp_path, templates_dir=templates, **options)
+        assert folders(site) == folders(tmp_path / "clean")
+
+
+def test_a_page_deleted_from_the_standby_is_written_again(board: Path, tmp_path: Path) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    incremental(board, site, cache, now=NOW + timedelta(days=1))
+    lost = next((tmp_path / "._site.standby").glob("jobs/*/index.html"))
+    lost.unlink()
+    incremental(board, site, cache, now=NOW + timedelta(days=2))
+    assert_same_as_clean(board, site, tmp_path, now=NOW + timedelta(days=2))
