@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import MappingProxyType
 
-from builder.batch import Job, context_digest, extract_all, make_job
+from builder.batch import Job, Known, context_digest, extract_all, make_job
 from builder.cache import (
     GENERATOR,
     BuildCache,
@@ -32,6 +32,7 @@ from builder.extract import Context, assign_unique_slugs
 from builder.feeds import render_feeds
 from builder.model import Posting, Site
 from builder.output import (
+    OldFile,
     OutputLocked,
     Pages,
     Standby,
@@ -127,7 +128,11 @@ def _build(options: Options) -> Result:
     config, config_problems = _config(options.config_file)
     cache = _open_cache(options)
     clock = Stopwatch()
-    reading = _read(options.content_dir, options.now, config, config_problems)
+    started = time.time_ns()
+    known = cache.seen if cache else ({}, 0)
+    reading = _read(options.content_dir, options.now, config, config_problems, known)
+    if cache:
+        cache.seen = ({job.key: job.seen for job in reading.jobs if job.seen}, started)
     inputs = _inputs(options, config, reading) if cache else ""
     if cache and (report := cache.unchanged(inputs, options.output_dir)):
         return report  # the site on disk is what these inputs build
@@ -159,7 +164,7 @@ def _build(options: Options) -> Result:
         drafts=left_out["draft"],
         future=left_out["future"],
         pages_written=len(pages),
-        pages_reused=sum(isinstance(page, Path) for page in pages.values()),
+        pages_reused=sum(isinstance(page, OldFile) for page in pages.values()),
         pages_by_kind=MappingProxyType(pages_by_kind(pages)),
         written=True,
         timings=MappingProxyType(clock.laps),
@@ -265,8 +270,8 @@ def _render_and_write(
     written = _written(pages, reuse)
     standby = _standby(cache, written, options.output_dir)
     # Checked here, not while linking: a forked writer cannot ask for a page to be rendered.
-    same = set(standby.same) if standby else set()
-    linked = (page for path, page in pages.items() if isinstance(page, Path) and path not in same)
+    same = standby.same if standby else set()
+    linked = (page for p, page in pages.items() if isinstance(page, OldFile) and str(p) not in same)
     if not all(os.path.exists(page) for page in linked):
         raise FileNotFoundError("a file of the previous site is gone")
     clock.lap("plan")
@@ -289,8 +294,8 @@ def _standby(cache: BuildCache | None, written: Written, output_dir: Path) -> St
     kept = cache.standby if cache else None
     if kept is None or folder_identity(standby_path(output_dir)) != kept.identity:
         return None
-    same = [PurePosixPath(p) for p, made_from in written.pages.items()
-            if made_from and kept.pages.get(p) == made_from]  # fmt: skip
+    before = kept.pages  # a page without a fingerprint ("") is always written again
+    same = {page for page, print_ in written.pages.items() if print_ and before.get(page) == print_}
     index = [standby_path(output_dir) / n for n in kept.files if n.startswith("pagefind/")]
     whole_index = bool(index) and all(os.path.exists(name) for name in index)
     return Standby(kept.files, same, whole_index and kept.search == written.search)
@@ -388,8 +393,15 @@ class _Reading:
     problems: tuple[Problem, ...]
 
 
-def _read(content_dir: Path, now: datetime, config: Config, problems: list[Problem]) -> _Reading:
-    """Load the taxonomy and read every posting file, with what its extraction depends on."""
+def _read(
+    content_dir: Path,
+    now: datetime,
+    config: Config,
+    problems: list[Problem],
+    known: Known = ({}, 0),
+) -> _Reading:
+    """Load the taxonomy and read every posting file, with what its extraction depends on;
+    a file as it was `known` is not read until it has to be extracted."""
     taxonomy, taxonomy_problems = _taxonomy(content_dir)
     files = posting_files(content_dir)
     names = _display_names(files, content_dir)
@@ -402,7 +414,7 @@ def _read(content_dir: Path, now: datetime, config: Config, problems: list[Probl
         config.max_age,
     )
     shared = context_digest(context)
-    jobs = tuple(make_job(content_dir, key, names[key], context, shared) for key in files)
+    jobs = tuple(make_job(content_dir, key, names[key], context, shared, known) for key in files)
     return _Reading(taxonomy, context, jobs, (*problems, *taxonomy_problems))
 
 

@@ -3,8 +3,10 @@ else on every core when there are enough files for worker processes to pay for s
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -15,7 +17,7 @@ from builder.cache import GENERATOR, Extracted, digest_of
 from builder.extract import BUILD_DATE, Context, extract
 from builder.model import Posting
 from builder.problems import Problem, error
-from builder.readers import read_inside, read_posting
+from builder.readers import _has_link, read_inside, read_posting
 
 # Below this many files to extract, starting worker processes (each imports the builder, about
 # 0.3 s) costs more than the second core saves (about 3 ms a posting).
@@ -25,26 +27,69 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Job:
-    """One content file to extract: its bytes, or the error that kept them from being read."""
+    """One content file to extract: its bytes (None until needed when the file was not
+    read, being as it was), or the error that kept them from being read."""
 
     source: str  # the name problems use
     key: str  # its path inside the content folder
     data: bytes | None
     digest: str  # of everything its extraction reads
     unreadable: Problem | None = None
+    folder: str = ""  # the content folder, to read a file that was not read
+    seen: Seen | None = None  # the file as read, or as it was known
 
 
-def make_job(content_dir: Path, key: str, source: str, context: Context, shared: str) -> Job:
-    """Read the file at `key` in content_dir and digest what extracting it depends on
-    (`shared`: the context_digest). The key is the same wherever the build runs from."""
+@dataclass(frozen=True)
+class Seen:
+    """A content file as last read: its size, times and inode, and its bytes' digest."""
+
+    status: tuple[int, int, int, int]
+    digest: str
+
+
+Known = tuple[Mapping[str, "Seen"], int]  # the files a build saw, and when (ns since 1970)
+# A file modified this close to the build that saw it might change again within the same
+# clock tick, unseen: it is read again, not trusted by its times (git's "racily clean").
+RACY_NS = 2_000_000_000
+
+
+def make_job(
+    content_dir: Path,
+    key: str,
+    source: str,
+    context: Context,
+    shared: str,
+    known: Known = ({}, 0),
+) -> Job:
+    """Digest what extracting the file at `key` in content_dir depends on (`shared`: the
+    context_digest). A file whose size, times and inode are as `known` (what a build at a
+    time, in ns, saw) is not read. The key is the same wherever the build runs from."""
     try:
-        data = read_inside(content_dir, key)
+        seen, data = _look_at(content_dir, key, known)
     except OSError as exc:
-        problem = error(source, f"cannot read the file: {exc.strerror}", "check its permissions")
-        return Job(source, key, None, "", problem)
+        return Job(source, key, None, "", _unreadable(source, exc))
     dates = (context.first_seen.get(source), context.last_changed.get(source))
-    digest = digest_of(GENERATOR, shared, source, key, repr(dates), data)
-    return Job(source, key, data, digest)
+    digest = digest_of(GENERATOR, shared, source, key, repr(dates), seen.digest)
+    return Job(source, key, data, digest, folder=str(content_dir), seen=seen)
+
+
+def _look_at(
+    content_dir: Path, key: str, known: tuple[Mapping[str, Seen], int]
+) -> tuple[Seen, bytes | None]:
+    """The file as it is, and its bytes unless it is as it was known."""
+    by_key, seen_at = known
+    status = os.lstat(os.path.join(content_dir, key))
+    now = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    before = by_key.get(key)
+    settled = status.st_mtime_ns < seen_at - RACY_NS and stat.S_ISREG(status.st_mode)
+    if before and before.status == now and settled and not _has_link(content_dir, key):
+        return before, None
+    data = read_inside(content_dir, key)
+    return Seen(now, hashlib.sha256(data).hexdigest()), data
+
+
+def _unreadable(source: str, exc: OSError) -> Problem:
+    return error(source, f"cannot read the file: {exc.strerror}", "check its permissions")
 
 
 def context_digest(context: Context) -> str:
@@ -66,7 +111,7 @@ def extract_all(
     todo = []
     for job in jobs:
         hit = cached.get(job.source)
-        if job.data is not None and hit and _still_valid(hit, job, context.now):
+        if job.unreadable is None and hit and _still_valid(hit, job, context.now):
             done[job.source] = hit
         else:
             todo.append(job)
@@ -110,10 +155,17 @@ def _extract_in_worker(job: Job) -> Extracted:
 
 def extract_file(job: Job, context: Context) -> Extracted:
     """Read a file's postings and extract each; note the build date if the result used it."""
-    if job.data is None:
-        assert job.unreadable is not None
+    if job.unreadable is not None:
         return Extracted(job.source, "", (), (job.unreadable,), None)
-    raws, problems = read_posting(job.source, job.data)
+    data, key = job.data, job.digest
+    if data is None:
+        try:
+            data = read_inside(Path(job.folder), job.key)
+        except OSError as exc:
+            return extract_file(replace(job, unreadable=_unreadable(job.source, exc)), context)
+        if job.seen is None or hashlib.sha256(data).hexdigest() != job.seen.digest:
+            key = ""  # changed since it was looked at: extract it again next time
+    raws, problems = read_posting(job.source, data)
     postings = []
     for raw in raws:
         posting, found = extract(raw, context)
@@ -122,7 +174,7 @@ def extract_file(job: Job, context: Context) -> Extracted:
         problems += found
     uses_now = any(_depends_on_now(posting, context.now) for posting in postings)
     return Extracted(
-        job.source, job.digest, tuple(postings), tuple(problems), context.now if uses_now else None
+        job.source, key, tuple(postings), tuple(problems), context.now if uses_now else None
     )
 
 

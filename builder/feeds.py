@@ -40,10 +40,10 @@ def site_feeds(site: Site) -> list[Feed]:
     """List every feed of the site: the whole board, then each tag, then each region."""
     newest = site.open_postings[: site.config.feed_items]
     feeds = [Feed("", site.title, site.description, newest, site.last_change(site.postings))]
-    for tag, postings in site.by_tag().items():
+    for tag, postings in site.by_tag.items():
         title, about = f"{tag.name} jobs", f"Remote SRE jobs that ask for {tag.name}."
         feeds.append(_topic_feed(site, f"tags/{tag.slug}/", title, about, postings))
-    for region, postings in site.by_region().items():
+    for region, postings in site.by_region.items():
         title, about = f"Jobs open {region.open_to}", f"Remote SRE jobs open {region.open_to}."
         feeds.append(_topic_feed(site, f"regions/{region.slug}/", title, about, postings))
     return feeds

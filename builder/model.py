@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
@@ -194,22 +195,30 @@ class Site:
         """The full URL of a page, for canonical links, feeds and the sitemap."""
         return self.base_url.rstrip("/") + "/" + path.lstrip("/")
 
-    @property
+    @cached_property
     def open_postings(self) -> tuple[Posting, ...]:
         """Open postings, newest first."""
         return tuple(p for p in self.postings if p.is_open(self.now))
 
-    @property
+    @cached_property
     def closed_postings(self) -> tuple[Posting, ...]:
         """Closed postings, newest first."""
         return tuple(p for p in self.postings if not p.is_open(self.now))
 
     def last_change(self, postings: tuple[Posting, ...]) -> datetime:
         """Date a page or feed by the newest change among its postings, closings included."""
-        return max((p.changed(self.now) for p in postings), default=self.now)
+        changed = self._changed
+        return max((changed[id(p)] for p in postings), default=self.now)
 
+    @cached_property
+    def _changed(self) -> dict[int, datetime]:
+        # By id: a frozen posting hashes all its fields, and every list asks for its dates.
+        return {id(posting): posting.changed(self.now) for posting in self.postings}
+
+    @cached_property
     def by_tag(self) -> dict[Tag, tuple[Posting, ...]]:
-        """Map each tag to its postings, open ones first; one entry per tag slug."""
+        """Map each tag to its postings, open ones first; one entry per tag slug (worked out
+        once: pages and feeds both list them; do not change the dicts these return)."""
         first_by_slug: dict[str, Tag] = {}
         for posting in self.postings:
             for tag in posting.tags:
@@ -217,6 +226,7 @@ class Site:
         groups = _group(self.postings, lambda p: [first_by_slug[t.slug] for t in p.tags])
         return {tag: self._open_first(groups[tag]) for tag in sorted(groups, key=lambda t: t.slug)}
 
+    @cached_property
     def by_region(self) -> dict[Region, tuple[Posting, ...]]:
         """Map each region a posting names to the postings open to people living there."""
         named: dict[str, Region] = {}
@@ -224,11 +234,18 @@ class Site:
             if posting.remote:
                 named.update({r.slug: r for r in posting.regions if r.slug not in named})
         regions = sorted(named.values(), key=lambda region: region.name.lower())
-        return {
-            region: self._open_first([p for p in self.postings if p.remote_from(region)])
-            for region in regions
-        }
+        # Postings share a few sets of regions: ask each set once which regions it covers.
+        covers: dict[tuple[bool, tuple[Region, ...]], list[Region]] = {}
+        groups: dict[Region, list[Posting]] = {region: [] for region in regions}
+        for posting in self.postings:
+            shape = (posting.remote, posting.regions)
+            if shape not in covers:
+                covers[shape] = [region for region in regions if posting.remote_from(region)]
+            for region in covers[shape]:
+                groups[region].append(posting)
+        return {region: self._open_first(groups[region]) for region in regions}
 
+    @cached_property
     def by_company(self) -> dict[str, tuple[Posting, ...]]:
         """Map each company slug to its postings, open ones first."""
         groups = _group(self.postings, lambda p: [p.company_slug])

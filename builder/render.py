@@ -151,7 +151,7 @@ def render_pages(
     """Render every HTML page of the site, and the sitemap and robots.txt that list them;
     a page `reuse` finds unchanged is the previous build's file instead."""
     out = _PageSet(env, site, reuse or Reuse())
-    by_tag, by_region = site.by_tag(), site.by_region()
+    by_tag, by_region = site.by_tag, site.by_region
     regions = region_counts(by_region, site)
     home = {"regions": open_region_counts(regions), "skills": top_tags(by_tag, site)}
     out.add_list("", "index.html", site.open_postings, out.board_changed, **home)
@@ -194,7 +194,7 @@ def _posting_pages(out: _PageSet, site: Site, regions_of: dict[str, list[Region]
 
 def _company_pages(out: _PageSet, site: Site) -> None:
     """Render the companies index and each company's list."""
-    by_company = site.by_company()
+    by_company = site.by_company
     rows = company_counts(by_company, site)
     out.add_list(
         "companies/", "companies.html", rows, out.board_changed, "companies", NAMES_PER_PAGE

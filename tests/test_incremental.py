@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -104,7 +105,7 @@ def test_a_damaged_cache_is_ignored(board: Path, tmp_path: Path) -> None:
     site, cache = tmp_path / "_site", tmp_path / ".cache"
     incremental(board, site, cache)
     saved = list(cache.rglob("*.pickle"))
-    assert len(saved) == 2
+    assert len(saved) > 2  # the state, the sites, the shards of extracted postings
     for damaged in saved:
         damaged.write_bytes(b"not a pickle")
     result = incremental(board, site, cache)
@@ -161,7 +162,7 @@ def test_the_command_line_keeps_its_cache_in_the_working_folder(
     assert "unchanged" not in first.stdout
     assert re.search(r"read [\d.]+ s, extract [\d.]+ s, .*render and write [\d.]+ s", first.stdout)
     assert re.search(r"files \(\d+ unchanged\) in", second.stdout), second.stdout
-    assert list((tmp_path / ".cache").rglob("cache.pickle"))
+    assert list((tmp_path / ".cache").rglob("extracted-*.pickle"))
     assert run_cli(*args, "--no-cache", cwd=tmp_path).returncode == 0
 
 
@@ -310,3 +311,67 @@ def test_a_page_deleted_from_the_standby_is_written_again(board: Path, tmp_path:
     lost.unlink()
     incremental(board, site, cache, now=NOW + timedelta(days=2))
     assert_same_as_clean(board, site, tmp_path, now=NOW + timedelta(days=2))
+
+
+def _age(folder: Path, seconds: float) -> None:
+    """Date every file as modified `seconds` ago."""
+    for file in folder.rglob("*"):
+        when = file.stat().st_mtime - seconds
+        os.utime(file, (when, when))
+
+
+def test_only_files_whose_size_times_or_inode_changed_are_read(
+    board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    read: list[str] = []
+    read_inside = batch.read_inside
+    monkeypatch.setattr(
+        batch, "read_inside", lambda f, key: (read.append(key), read_inside(f, key))[1]
+    )
+    _age(board, 3600)
+    incremental(board, site, cache)
+    files = len(read)
+    edited = board / "000020.txt"
+    edited.write_text(edited.read_text().replace("title: ", "title: Edited "), "utf-8")
+    read.clear()
+    incremental(board, site, cache)
+    assert read == ["000020.txt"]
+    assert_same_as_clean(board, site, tmp_path)
+    read.clear()
+    incremental(board, site, cache, search=False)  # another site, the same postings
+    assert read == ["000020.txt"]  # too new to trust its times; no other file is read
+    assert files > 30
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(board: Path, tmp_path: Path) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    _age(board, 3600)
+    incremental(board, site, cache)
+    edited = board / "000021.txt"
+    before = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("title: ", "title: Xdited ", 1)[: len(text)], "utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))  # only its ctime tells
+    assert edited.stat().st_size == before.st_size
+    incremental(board, site, cache)
+    assert "Xdited" in (site / "index.html").read_text(encoding="utf-8") or any(
+        "Xdited" in page.read_text(encoding="utf-8") for page in site.glob("jobs/*/index.html")
+    )
+    assert_same_as_clean(board, site, tmp_path)
+
+
+def test_an_edit_rewrites_one_shard_of_the_cached_postings(board: Path, tmp_path: Path) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+
+    def shards() -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in cache.rglob("extracted-*.pickle")}
+
+    before = shards()
+    edited = board / "000022.txt"
+    edited.write_text(edited.read_text().replace("title: ", "title: Edited "), "utf-8")
+    incremental(board, site, cache)
+    after = shards()
+    assert before.keys() == after.keys()
+    assert sum(before[name] != after[name] for name in before) == 1

@@ -117,7 +117,7 @@ def test_a_region_lists_the_jobs_open_to_people_living_there():
     anywhere = make_posting(slug="a", regions=(WORLD,))
     europe = make_posting(slug="e", regions=(EUROPE,))
     german = make_posting(slug="g", regions=(GERMANY,))
-    by_region = site_of(anywhere, europe, german).by_region()
+    by_region = site_of(anywhere, europe, german).by_region
     slugs = {region.slug: [p.slug for p in postings] for region, postings in by_region.items()}
     assert slugs == {"europe": ["a", "e"], "germany": ["a", "e", "g"], "worldwide": ["a"]}
 
@@ -125,7 +125,7 @@ def test_a_region_lists_the_jobs_open_to_people_living_there():
 def test_an_on_site_job_is_not_listed_as_remote_for_its_region():
     on_site = make_posting(slug="berlin", remote=False, regions=(GERMANY,))
     remote = make_posting(slug="remote", regions=(EUROPE,))
-    by_region = site_of(on_site, remote).by_region()
+    by_region = site_of(on_site, remote).by_region
     assert {r.slug: [p.slug for p in ps] for r, ps in by_region.items()} == {"europe": ["remote"]}
 
 
