@@ -33,6 +33,7 @@ BREAKS_BETWEEN_BLOCKS = re.compile(
     r"(</(?:p|ul|ol|h\d|blockquote|pre|table)>|<(?:ul|ol)>)\s*(?:<br\s*/?>\s*)+", re.I
 )
 BREAKS_AT_EDGES = re.compile(r"\A(?:\s*<br\s*/?>)+|(?:<br\s*/?>\s*)+\Z", re.I)
+BREAK = re.compile(r"\s*<br\s*/?>", re.I)
 DOUBLE_BREAK = re.compile(r"(?:<br\s*/?>\s*){2,}", re.I)
 VOID_TAGS = {"br", "hr", "img", "wbr"}
 BREAK_OR_TAG = re.compile(
@@ -55,9 +56,9 @@ SPOOFING = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 def repair_text(text: str) -> str:
     """Fix mojibake (UTF-8 read as cp1252), normalize line breaks, keep typography as written."""
     if text.isascii() and "\x1b" not in text:  # no mojibake: only these two fixes apply
-        fixed = remove_control_chars(fix_line_breaks(text))
-    else:
-        fixed = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
+        # and of the characters removed below only a form feed can be left in ASCII
+        return remove_control_chars(fix_line_breaks(text)).replace("\x0c", "")
+    fixed = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
     return SPOOFING.sub("", UNWRITABLE.sub("", fixed))
 
 
@@ -83,9 +84,18 @@ def sanitize_html(fragment: str) -> str:
     """Keep a safe subset of HTML: no scripts, styles, frames, handlers or unsafe URLs."""
     clean = _nh3(HEADING.sub(r"<\1h2", fragment))  # the page title is the only h1
     clean = BREAKS_BETWEEN_BLOCKS.sub(r"\1", clean)
-    clean = BREAKS_AT_EDGES.sub("", clean).strip()
+    clean = _strip_edge_breaks(clean)
     clean = _paragraphs_from_breaks(clean) if "<p>" not in clean else clean
     return _sequential_headings(clean)
+
+
+def _strip_edge_breaks(fragment: str) -> str:
+    """Remove breaks and spaces at both ends, searching only where a break is at an end: the
+    search for the trailing ones otherwise tries every position of the fragment."""
+    tail = fragment.rstrip()
+    if BREAK.match(fragment) or BREAK.fullmatch(tail, tail.rfind("<")):
+        fragment = BREAKS_AT_EDGES.sub("", fragment)
+    return fragment.strip()
 
 
 def _paragraphs_from_breaks(fragment: str) -> str:
@@ -143,15 +153,21 @@ ANY_TAG = re.compile(r"</?[a-z][^>]*>?", re.I)
 
 
 def _nh3(fragment: str) -> str:
-    if len(OPEN_TAG.findall(fragment)) - len(CLOSE_TAG.findall(fragment)) > MAX_UNCLOSED_TAGS:
+    if fragment.count("<") > MAX_UNCLOSED_TAGS and _unclosed_tags(fragment) > MAX_UNCLOSED_TAGS:
         fragment = ANY_TAG.sub(" ", fragment)
-    return nh3.clean(
-        fragment,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="nofollow noopener noreferrer ugc",
-    )
+    return _CLEANER.clean(fragment)
+
+
+def _unclosed_tags(fragment: str) -> int:
+    return len(OPEN_TAG.findall(fragment)) - len(CLOSE_TAG.findall(fragment))
+
+
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="nofollow noopener noreferrer ugc",
+)
 
 
 def markdown_to_html(text: str) -> str:
@@ -170,12 +186,15 @@ def _too_costly_for_markdown(text: str) -> bool:
     """Tell whether Python-Markdown would take quadratic time on text no real ad looks like."""
     link_openers = text.count("[") + text.count("<")
     inline_marks = text.count("*") + text.count("\\")
-    longest_block = max(block.count("\n") for block in BLANK_LINE.split(text))
     return (
         link_openers > MAX_LINK_OPENERS
         or inline_marks > MAX_INLINE_MARKS
-        or longest_block > MAX_BLOCK_LINES
+        or (text.count("\n") > MAX_BLOCK_LINES and _longest_block(text) > MAX_BLOCK_LINES)
     )
+
+
+def _longest_block(text: str) -> int:
+    return max(block.count("\n") for block in BLANK_LINE.split(text))
 
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -212,51 +231,62 @@ def body_to_html(body: str, body_format: str) -> str:
 
 def html_to_text(fragment: str) -> str:
     """Extract readable text from HTML: block elements become line breaks."""
+    text = _sanitized_text(fragment)
+    if text is None:
+        text = _parsed_text(fragment)
+    if "  " in text or "\t" in text or "\u00a0" in text:  # else each run is one space already
+        text = SPACES.sub(" ", text)
+    return "\n".join(line for line in map(str.strip, text.split("\n")) if line)
+
+
+TEXT_BLOCKS = frozenset(
+    ["p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+     "blockquote", "pre", "hr", "dt", "dd", "table"]
+)  # fmt: skip
+# What each tag nh3 may leave turns into in the text. Any other tag (script and style hold
+# raw text) goes to the HTML parser.
+TAG_TEXT = {name: "\n" if name in TEXT_BLOCKS else "" for name in TEXT_BLOCKS | ALLOWED_TAGS}
+# A tag as nh3 (html5ever) writes it: attribute values in double quotes, which may hold a
+# literal ">"; no comments, no "/>".
+SANITIZED_TAG = re.compile(
+    r'<(?:([a-zA-Z][a-zA-Z0-9]*)(?: [a-zA-Z][-a-zA-Z0-9]*="[^"]*")*|/([a-zA-Z][a-zA-Z0-9]*))>'
+)
+SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def _sanitized_text(fragment: str) -> str | None:
+    """Give the text HTMLParser finds in HTML shaped as nh3 writes it, in one regex pass; None
+    for any other shape (a "<" outside those tags, or an unknown tag)."""
+    pieces = SANITIZED_TAG.split(fragment)  # text, start tag name, end tag name, text, ...
+    texts = pieces[::3]
+    names = [start or end for start, end in zip(pieces[1::3], pieces[2::3], strict=True)]
+    breaks = [TAG_TEXT.get(name.lower()) for name in names]
+    if None in breaks or any("<" in text for text in texts):
+        return None
+    pieces[::3] = [html.unescape(text) for text in texts]  # each text alone, as HTMLParser
+    pieces[1::3] = breaks
+    pieces[2::3] = [""] * len(breaks)
+    return "".join(pieces)
+
+
+def _parsed_text(fragment: str) -> str:
     parser = _TextCollector()
     parser.feed(fragment)
     parser.close()
-    text = "".join(parser.parts)
-    text = re.sub(r"[ \t\u00a0]+", " ", text)
-    return re.sub(r"\s*\n\s*", "\n", text).strip()
+    return "".join(parser.parts)
 
 
 class _TextCollector(HTMLParser):
-    BLOCKS = frozenset(
-        [
-            "p",
-            "br",
-            "div",
-            "li",
-            "ul",
-            "ol",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "tr",
-            "td",
-            "th",
-            "blockquote",
-            "pre",
-            "hr",
-            "dt",
-            "dd",
-            "table",
-        ]
-    )
-
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.BLOCKS:
+        if tag in TEXT_BLOCKS:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.BLOCKS:
+        if tag in TEXT_BLOCKS:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,39 +42,62 @@ class Taxonomy:
 
     def tag_text(self, text: str) -> tuple[Tag, ...]:
         """Find every skill the text mentions, in taxonomy order."""
-        found: set[Tag] = set()
-        for match in self.pattern.finditer(text):
-            tag = self._tag_for(match, text)
-            if tag:
-                found.add(tag)
-        return tuple(tag for tag in self.tags if tag in found)
+        aliases, strict = self._names_in(text)
+        found = {self.by_alias.get(alias.lower()) for alias in aliases}
+        found.update(self.strict_names[name] for name in strict)
+        places = sorted(place for tag in found if tag for place in self._places[tag])
+        return tuple(self.tags[place] for place in places)
 
-    def _tag_for(self, match: re.Match[str], text: str) -> Tag | None:
-        word = match.group(0)
-        if word in self.strict_names:
-            # "Go" the language, never "go" the verb nor "Go to…" opening a sentence; a
-            # line that is only "Go" (a list item) or "Go Developer" is still the language.
-            # Look back a bounded way: searching the whole prefix made each match cost the
-            # length of the text before it, which is quadratic on a posting full of "Go".
-            window = max(0, match.start() - SENTENCE_LOOKBACK)
-            starts_sentence = SENTENCE_START.search(text, window, match.start())
-            verb_like = VERB_AFTER.match(text, match.end())
-            return None if starts_sentence and verb_like else self.strict_names[word]
-        return self.by_alias.get(word.lower())
+    def _names_in(self, text: str) -> tuple[set[str], set[str]]:
+        """Collect the aliases the text mentions, and the strict names it uses as names."""
+        aliases: set[str] = set()
+        strict: set[str] = set()
+        for match in self.pattern.finditer(text):
+            word = match.group()
+            if word not in self.strict_names:
+                aliases.add(word)
+            elif word not in strict and not self._is_verb(match, text):
+                strict.add(word)
+        return aliases, strict
+
+    def _is_verb(self, match: re.Match[str], text: str) -> bool:
+        # "Go" the language, never "go" the verb nor "Go to…" opening a sentence; a line that
+        # is only "Go" (a list item) or "Go Developer" is still the language. Look back a
+        # bounded way: searching the whole prefix made each match cost the length of the
+        # text before it, which is quadratic on a posting full of "Go".
+        window = max(0, match.start() - SENTENCE_LOOKBACK)
+        starts_sentence = SENTENCE_START.search(text, window, match.start())
+        return bool(starts_sentence and VERB_AFTER.match(text, match.end()))
+
+    @cached_property
+    def _by_slug(self) -> dict[str, Tag]:
+        """Each slug's first tag in the taxonomy."""
+        by_slug: dict[str, Tag] = {}
+        for tag in self.tags:
+            by_slug.setdefault(tag.slug, tag)
+        return by_slug
+
+    @cached_property
+    def _places(self) -> dict[Tag, list[int]]:
+        """Where each tag stands in the taxonomy (at each place, if a skill is listed twice)."""
+        places: dict[Tag, list[int]] = {}
+        for place, tag in enumerate(self.tags):
+            places.setdefault(tag, []).append(place)
+        return places
 
     def resolve(self, name: str) -> Tag | None:
         """Map a curator's tag (any alias, any case) to its taxonomy skill."""
         key = name.strip().lower()
         if key in self.by_alias:
             return self.by_alias[key]
-        slug = tag_slug(key)
-        return next((tag for tag in self.tags if tag.slug == slug), None)
+        return self._by_slug.get(tag_slug(key))
 
     def unknown(self, name: str) -> Tag:
         """Make a tag for a name the taxonomy does not know, kept as the curator wrote it."""
         return Tag(name.strip(), tag_slug(name), UNKNOWN_CATEGORY)
 
 
+@lru_cache(maxsize=4096)  # a board's postings name the same few tags again and again
 def tag_slug(name: str) -> str:
     """Slug a tag name so that C++, C# and C stay apart."""
     return slugify(name, replacements=[["++", "pp"], ["#", "sharp"]]) or "tag"

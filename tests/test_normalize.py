@@ -1,8 +1,20 @@
 """Unit tests for builder.normalize: repair, unescape, sanitize, render and flatten text."""
 
+import ftfy
+import nh3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.normalize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    BREAKS_AT_EDGES,
+    SPOOFING,
+    UNWRITABLE,
+    _parsed_text,
+    _sanitized_text,
+    _strip_edge_breaks,
     body_to_html,
     html_to_text,
     markdown_to_html,
@@ -326,6 +338,70 @@ def test_html_to_text_keeps_table_cells_apart():
         "Go",
         "Rust",
     ]
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("<p>Tom &amp; Jerry&nbsp;&nbsp;&lt;3</p>", "Tom & Jerry <3"),
+        ('<p><a href="/?a=1&amp;b=2" title="a > b" rel="x">link</a> after</p>', "link after"),
+        ('<abbr title="x<y">T</abbr>', "T"),
+        ("<ul><li><p>One</p><ul><li>Two<br>Three</li></ul></li></ul><blockquote>4</blockquote>",
+         "One\nTwo\nThree\n4"),
+        ("<P>Upper</P><BR><Strong>bold</Strong>", "Upper\nbold"),
+        ("<p>x &lt;br&gt; y &lt;p&gt;z</p>", "x <br> y <p>z"),
+        ("<p>caf&eacute; &#8212; &#x2014; &amp;amp;</p>", "caf\u00e9 \u2014 \u2014 &amp;"),
+        ("&am<b>p;", "&amp;"),  # each text between tags is unescaped alone
+        ("&not<i>in;</i>", "\u00acin;"),
+        ("<p>a</p>\n\n <p>\u3000b \u2028 c</p>", "a\nb \u2028 c"),
+        ("<h2>Title</h2>\t\ttabbed  spaced", "Title\ntabbed spaced"),
+        ("a < b > c", "a < b > c"),  # not as nh3 writes it: parsed
+        ('<script>var x = "<p>";</script><p>after</p>', 'var x = "<p>";\nafter'),
+        ("<!-- <p>hidden</p> -->shown", "shown"),
+        ("<p>un<br/>closed", "un\nclosed"),
+    ],
+)  # fmt: skip
+def test_html_to_text_reads_tricky_html_as_an_html_parser_does(fragment, expected):
+    assert html_to_text(fragment) == expected
+
+
+HTML_PIECES = [
+    "<p>", "</P>", "<br>", "<BR>", "<br/>", "<br />", '<a href="x>y" rel="n">', "</a>", "&amp;",
+    "&nbsp;", "&am", "p;", "&not", "in;", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\r", "<",
+    ">", "<!-- c -->", "<script>", "</script>", "<style>", "x", "\u00e9", "&#8212;", "&lt;",
+    "<li>", "<ul>", "<strong>", "<div>", "<span>", "<td>", '<abbr title="a<b">', "</p x>",
+    "<x-y>", "<?pi>", "'", '"', "=", "/",
+]  # fmt: skip
+html_fragments = st.lists(st.sampled_from(HTML_PIECES), max_size=14).map("".join)
+EXAMPLES = settings(max_examples=500, deadline=None, derandomize=True, database=None)
+
+
+@EXAMPLES
+@given(html_fragments)
+def test_the_regex_pass_gives_the_html_parsers_text_or_declines(fragment):
+    fast = _sanitized_text(fragment)
+    assert fast is None or fast == _parsed_text(fragment)
+
+
+@EXAMPLES
+@given(html_fragments)
+def test_the_regex_pass_reads_all_that_nh3_writes(fragment):
+    clean = nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES)
+    assert _sanitized_text(clean) == _parsed_text(clean)
+
+
+@EXAMPLES
+@given(st.lists(st.sampled_from(["<br>", "<BR/>", "<br />", " ", "\n", "x", "<p>", "<br"]),
+                max_size=10).map("".join))  # fmt: skip
+def test_strip_edge_breaks_is_the_edge_pattern_then_strip(fragment):
+    assert _strip_edge_breaks(fragment) == BREAKS_AT_EDGES.sub("", fragment).strip()
+
+
+@pytest.mark.parametrize("char", [chr(code) for code in range(128) if code != 0x1B])
+def test_repair_text_takes_a_shortcut_for_ascii_that_changes_nothing(char):
+    text = f"a{char}b\r\n{char}"
+    full = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
+    assert repair_text(text) == SPOOFING.sub("", UNWRITABLE.sub("", full))
 
 
 # --- summarize_text ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Unit tests for builder.taxonomy: loading the curated file, tagging text, resolving names."""
 
+import pickle
 import re
 from pathlib import Path
 
@@ -110,6 +111,8 @@ def test_real_taxonomy_every_alias_is_found_and_resolves(taxonomy, document):
         ("Go to our careers page", []),
         ("We ship. Go ahead and apply", []),
         ("Ok! Go through the docs", []),
+        ("Go to our careers page. We write Go daily.", ["Go"]),
+        ("We write Go. Go to our careers page.", ["Go"]),
         ("Go is our main language", ["Go"]),
         ("Rust and Go engineer wanted", ["Go", "Rust"]),
         ("- Go", ["Go"]),
@@ -138,6 +141,12 @@ def test_tag_text_returns_taxonomy_order_without_duplicates(taxonomy):
     assert [tag.name for tag in found] == ["Go", "Kubernetes", "Terraform"]
     positions = [taxonomy.tags.index(tag) for tag in found]
     assert positions == sorted(positions)
+
+
+def test_tag_text_is_the_same_after_pickling_as_worker_processes_do(taxonomy):
+    text = "Go, Rust and k8s; chef"
+    expected = taxonomy.tag_text(text)
+    assert pickle.loads(pickle.dumps(taxonomy)).tag_text(text) == expected
 
 
 def test_tag_text_returns_the_taxonomy_tags(taxonomy):
