@@ -11,15 +11,12 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tqdm import tqdm
-
 import builder
 from builder import config, curate
 from builder.config import is_site_url
 from builder.fields import parse_date
 from builder.output import OutputLocked, UnsafeOutput
 from builder.problems import Problem, summarize
-from builder.serve import serve
 from builder.summary import verdict
 
 CONFIG_FILE = Path(config.CONFIG_FILE)
@@ -42,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         options = builder.Options(
             args.content, args.output, None, now, config_file=config_file, cache_dir=_cache(args)
         )
+        from builder.serve import serve  # imported here: a build need not load watchfiles
+
         return serve(options, args.host, args.port)
     if args.command == "check":
         return _check(parser, args, now, config_file)
@@ -208,6 +207,8 @@ def _progress_bar() -> builder.Progress | None:
     """Show reading progress on a terminal; never in CI or when stderr is piped."""
     if os.environ.get("CI") or not sys.stderr.isatty():
         return None
+    from tqdm import tqdm  # imported here: a build without a terminal need not load it
+
     bar = tqdm(desc="Reading postings", unit=" files", file=sys.stderr, delay=0.5, leave=False)
 
     def report(done: int, total: int) -> None:

@@ -212,7 +212,7 @@ def _same_file(descriptor: int, path: Path) -> bool:
 def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:
     """Write every page; a large site is rendered and written by one process per core.
     `replacing`: root holds files already, which may be hard links into the live site."""
-    items = sorted(pages.items())
+    items = sorted(pages.items(), key=lambda item: str(item[0]))  # str: paths compare slowly
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(items) < PARALLEL_FROM or workers < 2 or not _can_fork():
         _write_some(items, root, replacing)
