@@ -455,7 +455,7 @@ def _extract(
     )
 
 
-def _display_names(files: dict[str, Path], content_dir: Path) -> dict[str, str]:
+def _display_names(files: list[str], content_dir: Path) -> dict[str, str]:
     """Name each file (by its key) as _display would, resolving only the content folder."""
     folder = _display(content_dir)
     return {key: key if folder == "." else f"{folder}/{key}" for key in files}

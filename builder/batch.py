@@ -17,7 +17,7 @@ from builder.cache import GENERATOR, Extracted, digest_of
 from builder.extract import BUILD_DATE, Context, extract
 from builder.model import Posting
 from builder.problems import Problem, error
-from builder.readers import _has_link, read_inside, read_posting
+from builder.readers import has_link, read_inside, read_posting
 
 # Below this many files to extract, starting worker processes (each imports the builder, about
 # 0.3 s) costs more than the second core saves (about 3 ms a posting).
@@ -82,7 +82,7 @@ def _look_at(
     now = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
     before = by_key.get(key)
     settled = status.st_mtime_ns < seen_at - RACY_NS and stat.S_ISREG(status.st_mode)
-    if before and before.status == now and settled and not _has_link(content_dir, key):
+    if before and before.status == now and settled and not has_link(content_dir, key):
         return before, None
     data = read_inside(content_dir, key)
     return Seen(now, hashlib.sha256(data).hexdigest()), data

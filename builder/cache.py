@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from builder.model import Posting
+from builder.model import Posting, Region, Tag
 from builder.output import OldFile
 from builder.problems import Problem
 
@@ -244,6 +244,8 @@ def _describe(value: Any, parts: list[str]) -> None:
     if kind is Posting:
         # The slug too: a posting keeps its content but moves when another takes its slug.
         parts += ("P", value.fingerprint, value.slug)
+    elif kind is Tag or kind is Region:  # a few values, on thousands of pages
+        parts.append(_repr_of(value, getattr(value, "within", ())))  # not compared, but shown
     elif kind is list or kind is tuple:
         parts.append("[")
         for item in value:
@@ -261,6 +263,12 @@ def _describe(value: Any, parts: list[str]) -> None:
             _describe(getattr(value, item.name), parts)
     else:
         parts.append(repr(value))
+
+
+@cache
+def _repr_of(value: Tag | Region, within: tuple[str, ...]) -> str:
+    """repr, remembered; `within` is in the key because a Region compares without it."""
+    return repr(value)
 
 
 @cache

@@ -410,5 +410,5 @@ def assign_unique_slugs(postings: list[Posting]) -> list[Posting]:
             )
             attempt += 1
         taken.add(slug)
-        unique.append(replace(posting, slug=slug))
+        unique.append(posting if slug == posting.slug else replace(posting, slug=slug))
     return unique

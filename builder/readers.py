@@ -41,19 +41,26 @@ JSONLD_SCRIPT = re.compile(
 ReadResult = tuple[list[RawPosting], list[Problem]]
 
 
-def posting_files(content_dir: Path) -> dict[str, Path]:
-    """Map each posting file's path inside content_dir ('a/b.txt') to the file, in a stable
-    order; nothing on a posting's path is hidden or `_`-named (such folders are pruned)."""
-    found: dict[str, Path] = {}
-    for folder, subfolders, names in os.walk(content_dir):
-        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))]
-        inside = os.path.relpath(folder, content_dir)
-        for name in names:
-            if not name.startswith((".", "_")):
-                key = name if inside == "." else f"{inside}/{name}".replace(os.sep, "/")
-                found[key] = Path(folder, name)
-    ordered = sorted(found, key=lambda key: key.split("/"))  # as paths sort: by their parts
-    return {key: found[key] for key in ordered if found[key].is_file()}
+def posting_files(content_dir: Path) -> list[str]:
+    """List each posting file's path inside content_dir ('a/b.txt'), in a stable order;
+    nothing on a posting's path is hidden or `_`-named (such folders are pruned)."""
+    found: list[str] = []
+    folders = [""]
+    while folders:
+        inside = folders.pop()
+        try:
+            entries = list(os.scandir(os.path.join(content_dir, inside)))
+        except OSError:  # a folder that cannot be listed is passed over, as os.walk does
+            continue
+        for entry in entries:
+            if entry.name.startswith((".", "_")):
+                continue
+            key = f"{inside}/{entry.name}" if inside else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(key)
+            elif entry.is_file():  # a link is followed: reading it checks where it leads
+                found.append(key)
+    return sorted(found, key=lambda key: key.split("/"))  # as paths sort: by their parts
 
 
 def read_inside(content_dir: Path, key: str) -> bytes:
@@ -61,7 +68,7 @@ def read_inside(content_dir: Path, key: str) -> bytes:
     the content folder: a posting linked to /proc/self/environ or ~/.ssh would otherwise be
     published."""
     path = content_dir / key
-    target = path.resolve() if _has_link(content_dir, key) else path
+    target = path.resolve() if has_link(content_dir, key) else path
     if target is not path and not target.is_relative_to(content_dir.resolve()):
         reason = f"it links to {target}, outside the content folder; copy the posting in instead"
         raise PermissionError(errno.EACCES, reason)
@@ -69,7 +76,7 @@ def read_inside(content_dir: Path, key: str) -> bytes:
         return handle.read(MAX_BYTES + 1)
 
 
-def _has_link(content_dir: Path, key: str) -> bool:
+def has_link(content_dir: Path, key: str) -> bool:
     """Tell whether the file or a folder on its way is a symbolic link (checking is much
     cheaper than resolving every file of a large board)."""
     steps = key.split("/")
