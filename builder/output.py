@@ -106,9 +106,10 @@ def write_site(
                 _write_pages(pages, staging)
                 standby = None
             _copy_static(static_dir, staging)
-            if finish and not (standby and standby.same_search):
-                shutil.rmtree(staging / "pagefind", ignore_errors=True)
-                finish(staging)
+            if not (finish and standby and standby.same_search):
+                shutil.rmtree(staging / "pagefind", ignore_errors=True)  # the standby's index
+                if finish:
+                    finish(staging)
             os.utime(staging)  # a fresh identity, even for a copy updated deep inside
             keep = standby_path(output_dir) if keep_standby else None
             _swap(staging, output_dir, in_background=len(pages) >= PARALLEL_FROM, keep_as=keep)

@@ -294,7 +294,8 @@ def test_a_standby_site_is_updated_right_through_search_and_template_changes(
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     site, cache = tmp_path / "_site", tmp_path / ".cache"
-    steps = [{"search": False}, {}, {"search": False}, {"now": NOW + timedelta(days=3)}, {}]
+    later = NOW + timedelta(days=3)
+    steps = [{}, {"now": later}, {"search": False}, {}, {"search": False}, {"now": later}, {}]
     for options in steps:
         card = templates / "_card.html"
         card.write_text(card.read_text() + "\n", encoding="utf-8")
