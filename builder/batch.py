@@ -73,9 +73,7 @@ def make_job(
     return Job(source, key, data, digest, folder=str(content_dir), seen=seen)
 
 
-def _look_at(
-    content_dir: Path, key: str, known: tuple[Mapping[str, Seen], int]
-) -> tuple[Seen, bytes | None]:
+def _look_at(content_dir: Path, key: str, known: Known) -> tuple[Seen, bytes | None]:
     """The file as it is, and its bytes unless it is as it was known."""
     by_key, seen_at = known
     status = os.lstat(os.path.join(content_dir, key))
