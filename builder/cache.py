@@ -246,10 +246,15 @@ def _describe(value: Any, parts: list[str]) -> None:
         parts += ("P", value.fingerprint, value.slug)
     elif kind is Tag or kind is Region:  # a few values, on thousands of pages
         parts.append(_repr_of(value, getattr(value, "within", ())))  # not compared, but shown
+    elif kind is str:
+        parts.append(repr(value))
     elif kind is list or kind is tuple:
         parts.append("[")
         for item in value:
-            _describe(item, parts)
+            if type(item) is Posting:  # most lists are of postings: no call for each
+                parts += ("P", item.fingerprint, item.slug)
+            else:
+                _describe(item, parts)
         parts.append("]")
     elif kind is dict:
         parts.append("{")
