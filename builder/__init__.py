@@ -26,6 +26,7 @@ from builder.cache import (
     files_digest,
     fingerprint,
     folder_identity,
+    folder_times,
 )
 from builder.config import Config, load_config
 from builder.extract import Context, assign_unique_slugs
@@ -283,7 +284,9 @@ def _render_and_write(
     clock.lap("render and write")
     if cache:
         files = _site_files(pages, options.output_dir)
-        cache.written = replace(written, identity=folder_identity(options.output_dir), files=files)
+        folders = folder_times(options.output_dir, files)
+        identity = folder_identity(options.output_dir)
+        cache.written = replace(written, identity=identity, files=files, folders=folders)
         kept = standby_path(options.output_dir)
         cache.standby = previous and replace(previous, identity=folder_identity(kept))
     return pages
@@ -292,7 +295,10 @@ def _render_and_write(
 def _standby(cache: BuildCache | None, written: Written, output_dir: Path) -> Standby | None:
     """The copy of the site before last to update into the new one, if the cache knows it."""
     kept = cache.standby if cache else None
-    if kept is None or folder_identity(standby_path(output_dir)) != kept.identity:
+    copy = standby_path(output_dir)
+    if kept is None or folder_identity(copy) != kept.identity:
+        return None
+    if folder_times(copy, kept.files) != kept.folders:  # a file was added or removed in it
         return None
     before = kept.pages  # a page without a fingerprint ("") is always written again
     same = {page for page, print_ in written.pages.items() if print_ and before.get(page) == print_}

@@ -79,7 +79,8 @@ def _look_at(content_dir: Path, key: str, known: Known) -> tuple[Seen, bytes | N
     status = os.lstat(os.path.join(content_dir, key))
     now = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
     before = by_key.get(key)
-    settled = status.st_mtime_ns < seen_at - RACY_NS and stat.S_ISREG(status.st_mode)
+    changed_at = max(status.st_mtime_ns, status.st_ctime_ns)  # `touch -d` sets mtime back
+    settled = changed_at < seen_at - RACY_NS and stat.S_ISREG(status.st_mode)
     if before and before.status == now and settled and not has_link(content_dir, key):
         return before, None
     data = read_inside(content_dir, key)

@@ -27,7 +27,7 @@ from builder.model import Posting, Region, Tag
 from builder.output import OldFile
 from builder.problems import Problem
 
-FORMAT = 3  # bump when the pickled shapes below change
+FORMAT = 4  # bump when the pickled shapes below change
 # The libraries whose output the cache keeps: a new version of any of them starts afresh.
 LIBRARIES = ("Markdown", "nh3", "ftfy", "Jinja2", "MarkupSafe", "feedgen", "PyYAML",
              "python-frontmatter", "python-slugify", "python-dateutil")  # fmt: skip
@@ -66,6 +66,8 @@ class Written:
     pages: Mapping[str, str]  # by path in the site (str: it loads faster than a path)
     search: str = ""  # fingerprint of what the search index was built from
     files: tuple[str, ...] = ()  # every file of the site: pages, static files, search index
+    # Every folder's mtime: a file added anywhere inside changes its folder's, not the top's.
+    folders: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,24 @@ def folder_identity(folder: Path) -> tuple[int, int, int]:
     except OSError:
         return (0, 0, 0)
     return (status.st_dev, status.st_ino, status.st_mtime_ns)
+
+
+def folder_times(root: Path, files: tuple[str, ...]) -> dict[str, int]:
+    """The mtime of root and of every folder holding one of `files` (relative to root);
+    -1 for a folder that is gone."""
+    folders = {""}
+    for name in files:
+        folder = os.path.dirname(name)
+        while folder not in folders:  # and every folder above it
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    times = {}
+    for folder in sorted(folders):
+        try:
+            times[folder] = os.stat(os.path.join(root, folder)).st_mtime_ns
+        except OSError:
+            times[folder] = -1
+    return times
 
 
 def digest_of(*parts: str | bytes) -> str:

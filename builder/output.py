@@ -338,10 +338,13 @@ def _swap(
 
 
 def _retire(old_site: Path, name: str, in_background: bool, keep_as: Path | None) -> None:
-    if keep_as:
-        os.replace(old_site, keep_as)
-    else:
-        _discard(old_site, name, in_background)
+    """Keep the replaced site as the standby, or delete it. The new site is in place: a
+    failure here leaves the old one as a leftover the next build removes, nothing worse."""
+    with suppress(OSError):
+        if keep_as:
+            os.replace(old_site, keep_as)
+        else:
+            _discard(old_site, name, in_background)
 
 
 def _discard(old_site: Path, name: str, in_background: bool) -> None:

@@ -58,9 +58,16 @@ def posting_files(content_dir: Path) -> list[str]:
             key = f"{inside}/{entry.name}" if inside else entry.name
             if entry.is_dir(follow_symlinks=False):
                 folders.append(key)
-            elif entry.is_file():  # a link is followed: reading it checks where it leads
+            elif _is_file(entry):  # a link is followed: reading it checks where it leads
                 found.append(key)
     return sorted(found, key=lambda key: key.split("/"))  # as paths sort: by their parts
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a link in a loop is no file, as pathlib's is_file says
+        return False
 
 
 def read_inside(content_dir: Path, key: str) -> bytes:

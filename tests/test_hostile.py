@@ -227,3 +227,12 @@ def test_a_posting_that_links_outside_the_content_is_refused_and_named(content, 
         if p.is_file() and p.suffix != ".png" and "pagefind" not in p.parts
     )
     assert len(list((tmp_path / "site/jobs").iterdir())) == 2
+
+
+def test_a_link_in_a_loop_or_to_nothing_is_passed_over(content, tmp_path):
+    (content / "loop.txt").symlink_to("loop.txt")
+    (content / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (content / "inside.txt").write_text("---\ntitle: SRE\ncompany: Acme\n---\nbody\n")
+    done = run_cli("check", "--content", str(content))
+    assert done.returncode == 0, done.stderr
+    assert "1 files read: 1 postings" in done.stderr, done.stderr

@@ -330,7 +330,8 @@ def test_only_files_whose_size_times_or_inode_changed_are_read(
     monkeypatch.setattr(
         batch, "read_inside", lambda f, key: (read.append(key), read_inside(f, key))[1]
     )
-    _age(board, 3600)
+    monkeypatch.setattr(batch, "RACY_NS", 500_000_000)  # to wait 0.6 s, not 2 s
+    time.sleep(0.6)  # the files were written (their change times set) long enough ago
     incremental(board, site, cache)
     files = len(read)
     edited = board / "000020.txt"
@@ -376,3 +377,15 @@ def test_an_edit_rewrites_one_shard_of_the_cached_postings(board: Path, tmp_path
     after = shards()
     assert before.keys() == after.keys()
     assert sum(before[name] != after[name] for name in before) == 1
+
+
+def test_a_file_dropped_deep_into_the_live_site_is_gone_from_later_builds(
+    board: Path, tmp_path: Path
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache, search=False)
+    incremental(board, site, cache, search=False, now=NOW + timedelta(days=1))  # a standby now
+    (next(site.glob("jobs/*/")) / ".DS_Store").write_bytes(b"Finder was here")
+    for day in (2, 3, 4):  # the live site becomes the standby, and the standby the live site
+        incremental(board, site, cache, search=False, now=NOW + timedelta(days=day))
+        assert_same_as_clean(board, site, tmp_path, search=False, now=NOW + timedelta(days=day))
