@@ -229,21 +229,31 @@ class Site:
     @cached_property
     def by_region(self) -> dict[Region, tuple[Posting, ...]]:
         """Map each region a posting names to the postings open to people living there."""
+        groups: dict[Region, list[Posting]] = {region: [] for region in self._regions}
+        for posting in self.postings:
+            for region in self.regions_open_to(posting):
+                groups[region].append(posting)
+        return {region: self._open_first(groups[region]) for region in self._regions}
+
+    def regions_open_to(self, posting: Posting) -> list[Region]:
+        """The regions (of those postings name) whose people may apply, in by_region's order."""
+        shape = (posting.remote, posting.regions)
+        covers = self._covers
+        if shape not in covers:  # postings share a few sets of regions: ask each set once
+            covers[shape] = [region for region in self._regions if posting.remote_from(region)]
+        return covers[shape]
+
+    @cached_property
+    def _regions(self) -> list[Region]:
         named: dict[str, Region] = {}
         for posting in self.postings:
             if posting.remote:
                 named.update({r.slug: r for r in posting.regions if r.slug not in named})
-        regions = sorted(named.values(), key=lambda region: region.name.lower())
-        # Postings share a few sets of regions: ask each set once which regions it covers.
-        covers: dict[tuple[bool, tuple[Region, ...]], list[Region]] = {}
-        groups: dict[Region, list[Posting]] = {region: [] for region in regions}
-        for posting in self.postings:
-            shape = (posting.remote, posting.regions)
-            if shape not in covers:
-                covers[shape] = [region for region in regions if posting.remote_from(region)]
-            for region in covers[shape]:
-                groups[region].append(posting)
-        return {region: self._open_first(groups[region]) for region in regions}
+        return sorted(named.values(), key=lambda region: region.name.lower())
+
+    @cached_property
+    def _covers(self) -> dict[tuple[bool, tuple[Region, ...]], list[Region]]:
+        return {}
 
     @cached_property
     def by_company(self) -> dict[str, tuple[Posting, ...]]:

@@ -154,7 +154,7 @@ def render_pages(
     home = {"regions": open_region_counts(regions), "skills": top_tags(by_tag, site)}
     out.add_list("", "index.html", site.open_postings, out.board_changed, **home)
     out.add_list("archive/", "archive.html", site.closed_postings, out.board_changed)
-    _posting_pages(out, site, open_regions(by_region))
+    _posting_pages(out, site)
     out.add("tags/", "tags.html", out.board_changed, groups=tag_groups(by_tag, taxonomy))
     for tag, postings in by_tag.items():
         _topic_list(out, f"tags/{tag.slug}/", "tag.html", postings, tag=tag)
@@ -177,7 +177,7 @@ def _topic_list(
     out.add_list(folder, template, postings, dated, feed_folder=folder, **context)
 
 
-def _posting_pages(out: _PageSet, site: Site, regions_of: dict[str, list[Region]]) -> None:
+def _posting_pages(out: _PageSet, site: Site) -> None:
     """Render each posting; only open ones carry JSON-LD and go in the sitemap."""
     for posting in site.postings:
         is_open = posting.is_open(site.now)
@@ -186,7 +186,7 @@ def _posting_pages(out: _PageSet, site: Site, regions_of: dict[str, list[Region]
             "posting.html",
             site.last_change((posting,)) if is_open else None,
             posting=posting,
-            search_regions=regions_of.get(posting.path, []),
+            search_regions=site.regions_open_to(posting),
         )
 
 
@@ -200,15 +200,6 @@ def _company_pages(out: _PageSet, site: Site) -> None:
     for slug, postings in by_company.items():
         folder, company = f"companies/{slug}/", postings[0].company
         out.add_list(folder, "company.html", postings, site.last_change(postings), company=company)
-
-
-def open_regions(by_region: dict[Region, tuple[Posting, ...]]) -> dict[str, list[Region]]:
-    """Map each posting's path to the region pages that list it: its search filter values."""
-    regions_of: dict[str, list[Region]] = {}
-    for region, postings in by_region.items():
-        for posting in postings:
-            regions_of.setdefault(posting.path, []).append(region)
-    return regions_of
 
 
 def region_counts(by_region: dict[Region, tuple[Posting, ...]], site: Site) -> list[tuple]:
