@@ -5,10 +5,12 @@ build() reads like the pipeline it runs: read -> normalize -> extract -> tag -> 
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -121,8 +123,23 @@ def build(options: Options) -> Result:
     The output's lock is held throughout: what the cache says of the site on disk must stay
     true from the first look at it to the last word written about it."""
     check_output_dir(options.output_dir, options.content_dir, [PROJECT, Path.cwd()])
-    with output_lock(options.output_dir):
+    with output_lock(options.output_dir), _collector_paused():
         return _build(options)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a build. Loading 10,000 cached postings makes a
+    million objects, and the collections they set off scanned them all again and again (0.5 s
+    of a 3 s rebuild). A build's own data holds no cycles; forked writers, which render
+    thousands of pages, collect as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _build(options: Options) -> Result:

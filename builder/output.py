@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import gc
 import os
 import secrets
 import shutil
@@ -267,6 +268,7 @@ def _fork_writer(
     if pid == 0:  # the child: never return into the parent's code, nor run its cleanup
         os.close(reader)
         _die_with_parent()
+        gc.enable()  # the build pauses it; thousands of renders here make cyclic garbage
         status = 0
         try:
             _write_some(items, root, replacing)
