@@ -37,7 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     config_file = _config_file(parser, args.config)
     if args.command == "serve":
         options = builder.Options(
-            args.content, args.output, None, now, config_file=config_file, cache_dir=_cache(args)
+            args.content,
+            args.output,
+            None,
+            now,
+            config_file=config_file,
+            cache_dir=_cache(args),
+            search=not args.no_search,
         )
         from builder.serve import serve  # imported here: a build need not load watchfiles
 
@@ -168,6 +174,9 @@ def _parser() -> argparse.ArgumentParser:
             action="store_true",
             help=f"build everything afresh, without reading or writing {CACHE_DIR}/",
         )
+        command.add_argument(
+            "--no-search", action="store_true", help="build without the Pagefind search index"
+        )
     preview.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
     preview.add_argument("--port", type=int, default=8000, help="port to serve on (8000)")
     check.add_argument(
@@ -175,9 +184,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     _curating_commands(commands)
     build.add_argument("--base-url", help="the URL the site is served at (overrides site.toml)")
-    build.add_argument(
-        "--no-search", action="store_true", help="build without the Pagefind search index"
-    )
     build.add_argument("--drafts", action="store_true", help="publish `draft: true` postings too")
     build.add_argument("--future", action="store_true", help="publish postings dated later too")
     build.add_argument(

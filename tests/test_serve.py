@@ -88,21 +88,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve_command(content: Path, output: Path, port: int) -> list[str]:
+def serve_command(content: Path, output: Path, port: int, *options: str) -> list[str]:
     return cli("serve", "--content", str(content), "--output", str(output),
-               "--port", str(port), "--now", NOW_ARG)  # fmt: skip
+               "--port", str(port), "--now", NOW_ARG, *options)  # fmt: skip
 
 
 @pytest.fixture
-def server(content: Path, tmp_path: Path) -> Iterator[Server]:
-    """Serve a content folder of one posting; always stop the server afterwards."""
+def server(content: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
+    """Serve a content folder of one posting (with the options a test passes as its param);
+    always stop the server afterwards."""
     (content / "acme.txt").write_text(POSTING.format(title="Staff SRE, Storage"))
     port, output, log = free_port(), tmp_path / "_site", tmp_path / "serve.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = serve_command(content, output, port, *getattr(request, "param", ()))
     with log.open("wb") as sink:
-        process = subprocess.Popen(
-            serve_command(content, output, port), cwd=ROOT, env=env, stdout=sink, stderr=sink
-        )
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
     running = Server(process, f"http://127.0.0.1:{port}/", content, output, log)
     try:
         running.page_showing("Staff SRE, Storage")
@@ -133,6 +133,15 @@ def test_serves_the_site_built_for_its_own_url(server: Server, tmp_path: Path) -
     on_disk = (server.output / "index.html").read_text()
     assert RELOAD_PATH not in on_disk
     assert re.sub(r"<script>new EventSource.*?</script>", "", served) == on_disk
+
+
+@pytest.mark.parametrize("server", [("--no-search",)], indirect=True)
+def test_serve_can_leave_search_out_for_faster_rebuilds(server: Server) -> None:
+    assert (server.output / "jobs").is_dir()
+    assert not (server.output / "pagefind").exists()
+    (server.content / "acme.txt").write_text(POSTING.format(title="Principal SRE, Networking"))
+    server.page_showing("Principal SRE, Networking")
+    assert not (server.output / "pagefind").exists()
 
 
 def test_an_edit_is_served_after_a_rebuild(server: Server) -> None:
