@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -35,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.content.is_dir():
         parser.error(f"--content {args.content}: no such folder")
     config_file = _config_file(parser, args.config)
+    if args.command != "serve":
+        # One build, then exit: the cycle collector would only scan, once the build has
+        # ended, the million objects it leaves (0.2 s at 10,000 postings). `serve` runs
+        # build after build, and collects between them.
+        gc.disable()
     if args.command == "serve":
         options = builder.Options(
             args.content,
@@ -314,5 +320,13 @@ def _escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _exit_now(code: int) -> None:
+    """Exit without tearing the interpreter down object by object: after a build at 10,000
+    postings that took 0.3 s, for nothing, as every file is written and closed by now."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit_now(main())
