@@ -42,6 +42,7 @@ from builder.output import (
     check_output_dir,
     link_tree,
     output_lock,
+    remove_leftovers,
     standby_path,
     write_site,
 )
@@ -153,6 +154,7 @@ def _build(options: Options) -> Result:
         cache.seen = ({job.key: job.seen for job in reading.jobs if job.seen}, started)
     inputs = _inputs(options, config, reading) if cache else ""
     if cache and (report := cache.unchanged(inputs, options.output_dir)):
+        remove_leftovers(options.output_dir)
         return report  # the site on disk is what these inputs build
     clock.lap("read")
     checked = _extract(reading, options.progress, cache)

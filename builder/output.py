@@ -387,6 +387,13 @@ def _recover(parent: Path, output_dir: Path) -> None:
         os.replace(retired[-1], output_dir)
 
 
+def remove_leftovers(output_dir: Path) -> None:
+    """Delete what builds killed while writing output_dir left beside it (the caller holds
+    its lock): a build that finds nothing to write must not leave them for ever."""
+    output_dir = output_dir.resolve()
+    _remove_leftovers(output_dir.parent, output_dir.name)
+
+
 def _remove_leftovers(parent: Path, name: str) -> None:
     """Delete staging folders that an interrupted build left behind."""
     for pattern in (f".{name}.tmp-*", f".{name}.old-*", f".{name}.trash-*"):

@@ -269,3 +269,13 @@ def test_a_folder_that_no_build_wrote_is_never_replaced(tmp_path):
     empty.mkdir()
     assert run_cli("build", "--content", str(content), "--output", str(empty)).returncode == 0
     assert run_cli("build", "--content", str(content), "--output", str(empty)).returncode == 0
+
+
+def test_a_build_with_nothing_to_write_still_removes_a_killed_builds_leftovers(tmp_path):
+    content = make_content(tmp_path / "content")
+    site, cache = tmp_path / "out/site", tmp_path / "cache"
+    assert build_site(content, site, cache_dir=cache).written
+    killed = tmp_path / "out/.site.tmp-killed1"  # as a build killed while writing leaves it
+    (killed / "jobs").mkdir(parents=True)
+    assert build_site(content, site, cache_dir=cache).pages_reused  # skipped: nothing new
+    assert not killed.exists()
