@@ -47,7 +47,7 @@ class Seen:
     digest: str
 
 
-Known = tuple[Mapping[str, "Seen"], int]  # the files a build saw, and when (ns since 1970)
+Known = tuple[Mapping[str, Seen], int]  # the files a build saw, and when (ns since 1970)
 # A file modified this close to the build that saw it might change again within the same
 # clock tick, unseen: it is read again, not trusted by its times (git's "racily clean").
 RACY_NS = 2_000_000_000
