@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from builder.batch import Job, Known, context_digest, extract_all, make_job
@@ -29,10 +29,20 @@ from builder.cache import (
     fingerprint,
     folder_identity,
     folder_times,
+    times_of,
 )
 from builder.config import Config, load_config
+from builder.delta import (
+    Change,
+    Layout,
+    changed_jobs,
+    extract_changed,
+    make_layout,
+    moved_on,
+    plan_change,
+)
 from builder.extract import Context, assign_unique_slugs
-from builder.feeds import render_feeds
+from builder.feeds import Feed, render_feeds, site_feeds
 from builder.model import Posting, Site
 from builder.output import (
     OldFile,
@@ -48,7 +58,13 @@ from builder.output import (
 )
 from builder.problems import Problem, sort_problems, warning
 from builder.readers import git_dates, posting_files
-from builder.render import host_files, make_environment, render_pages
+from builder.render import (
+    fixed_pages,
+    host_files,
+    make_environment,
+    render_pages,
+    render_posting_pages,
+)
 from builder.search import (
     PAGEFIND_VERSION,
     SearchFailed,
@@ -152,11 +168,13 @@ def _build(options: Options) -> Result:
     reading = _read(options.content_dir, options.now, config, config_problems, known)
     if cache:
         cache.seen = ({job.key: job.seen for job in reading.jobs if job.seen}, started)
-    inputs = _inputs(options, config, reading) if cache else ""
-    if cache and (report := cache.unchanged(inputs, options.output_dir)):
+    inputs = _inputs(options, config, reading) if cache else Inputs("", "")
+    if cache and (report := cache.unchanged(inputs.digest, options.output_dir)):
         remove_leftovers(options.output_dir)
         return report  # the site on disk is what these inputs build
     clock.lap("read")
+    if cache and (rebuilt := _rebuild(options, config, reading, cache, inputs, clock)):
+        return rebuilt
     checked = _extract(reading, options.progress, cache)
     clock.lap("extract")
     config_broken = any(p.is_error for p in config_problems)
@@ -168,8 +186,9 @@ def _build(options: Options) -> Result:
     site = Site(published, options.now, _with_slash(options.base_url or config.base_url), config)
     indexed = options.search and site.open_postings  # nothing to search: no index
     pagefind = find_pagefind() if indexed else None
+    made_from = partial(make_layout, inputs.digest, inputs.shared, reading.jobs)
     try:
-        pages = _write(options, site, reading.taxonomy, pagefind, cache, clock)
+        pages = _write(options, site, reading.taxonomy, pagefind, cache, clock, made_from)
     except SearchFailed as exc:
         failed = search_failed(_display(options.output_dir), str(exc))
         return replace(checked, problems=(*checked.problems, failed))
@@ -190,8 +209,11 @@ def _build(options: Options) -> Result:
         timings=MappingProxyType(clock.laps),
     )
     if cache:
-        _finish(cache, options, inputs, pages, result)
+        _finish(cache, options, inputs.digest, pages, result)
     return result
+
+
+LayoutMaker = Callable[[str, Site, list[Feed]], Layout]
 
 
 def _write(
@@ -201,17 +223,19 @@ def _write(
     pagefind: Path | None,
     cache: BuildCache | None,
     clock: Stopwatch,
+    made_from: LayoutMaker,
 ) -> Pages:
     """Render and write the site; forget the cached site wherever the old one may be gone."""
     assert taxonomy is not None  # an invalid taxonomy stops the build before this
+    write = partial(_render_and_write, options, site, taxonomy, pagefind, cache, clock, made_from)
     try:
         try:
-            return _render_and_write(options, site, taxonomy, pagefind, cache, clock)
+            return write()
         except FileNotFoundError:
             if cache is None or cache.written is None:
                 raise
             cache.written = cache.standby = None  # a file deleted by hand: reuse none
-            return _render_and_write(options, site, taxonomy, pagefind, cache, clock)
+            return write()
     except OutputLocked:
         raise  # another build is writing: its cache is its own
     except BaseException:
@@ -279,14 +303,33 @@ def _render_and_write(
     pagefind: Path | None,
     cache: BuildCache | None,
     clock: Stopwatch,
+    made_from: LayoutMaker,
 ) -> Pages:
     """Render the site, reusing what `cache` finds unchanged, and swap it in; record what
-    was written in the cache."""
+    was written, and what it was made from, in the cache."""
     environment = make_environment(options.templates_dir, site, search=pagefind is not None)
     reuse = _reuse(cache, options, site, _tool_identity(pagefind))
+    feeds = site_feeds(site)
     pages = render_pages(environment, site, taxonomy, reuse)
-    pages |= render_feeds(site, reuse)
+    pages |= render_feeds(site, reuse, feeds)
     pages |= host_files(site)
+    layout = made_from(reuse.base, site, feeds) if cache else None
+    _write_and_record(options, pages, reuse, pagefind, cache, clock)
+    if cache:
+        cache.layout = layout
+    return pages
+
+
+def _write_and_record(
+    options: Options,
+    pages: Pages,
+    reuse: Reuse,
+    pagefind: Path | None,
+    cache: BuildCache | None,
+    clock: Stopwatch,
+) -> None:
+    """Swap the pages in as the new site, updating the standby copy where there is one,
+    and record in the cache what was written."""
     written = _written(pages, reuse)
     standby = _standby(cache, written, options.output_dir)
     # Checked here, not while linking: a forked writer cannot ask for a page to be rendered.
@@ -303,11 +346,85 @@ def _render_and_write(
     clock.lap("render and write")
     if cache:
         files = _site_files(pages, options.output_dir)
-        folders = folder_times(options.output_dir, files)
+        before = cache.written
+        if before and before.files == files:  # the same folders: no need to work them out
+            folders = times_of(options.output_dir, before.folders)
+        else:
+            folders = folder_times(options.output_dir, files)
         identity = folder_identity(options.output_dir)
         cache.written = replace(written, identity=identity, files=files, folders=folders)
         kept = standby_path(options.output_dir)
         cache.standby = previous and replace(previous, identity=folder_identity(kept))
+
+
+def _rebuild(
+    options: Options,
+    config: Config,
+    reading: _Reading,
+    cache: BuildCache,
+    inputs: Inputs,
+    clock: Stopwatch,
+) -> Result | None:
+    """Render again only the pages and feeds of postings whose descriptions alone changed
+    (builder/delta.py); None when the board must be planned in full."""
+    layout, done = cache.load_layout(), cache.finished
+    if layout is None or done is None or layout.inputs != done.inputs:
+        return None
+    written = cache.written
+    if written is None or written.identity != done.identity:
+        return None
+    jobs = changed_jobs(layout, reading.jobs, inputs.shared)
+    fresh = extract_changed(jobs, reading.context, cache) if jobs else None
+    if fresh is None or not cache.reusable_pages(options.output_dir):
+        return None
+    clock.lap("extract")
+    change = plan_change(layout, fresh)
+    searched = options.search and done.report.statuses.get("open")
+    pagefind = find_pagefind() if searched else None
+    try:
+        pages = _write_change(options, config, change, layout, pagefind, cache, clock)
+    except (FileNotFoundError, SearchFailed):
+        return None  # planned in full, which finds out what is wrong
+    except OutputLocked:
+        raise
+    except BaseException:
+        _save(cache, None)
+        raise
+    if pages is None:
+        return None
+    for entry in fresh:
+        cache.patch(entry)
+    cache.layout = moved_on(layout, inputs.digest, fresh, change)
+    reused = sum(isinstance(page, OldFile) for page in pages.values())
+    result = replace(done.report, pages_reused=reused, timings=MappingProxyType(clock.laps))
+    _finish(cache, options, inputs.digest, pages, result)
+    return result
+
+
+def _write_change(
+    options: Options,
+    config: Config,
+    change: Change,
+    layout: Layout,
+    pagefind: Path | None,
+    cache: BuildCache,
+    clock: Stopwatch,
+) -> Pages | None:
+    """Write the site on disk again with the change's pages and feeds rendered anew and
+    every other file as it is; None if the site holds pages the layout cannot account for."""
+    base_url = _with_slash(options.base_url or config.base_url)
+    site = Site(change.postings, options.now, base_url, config)  # only those rendered
+    environment = make_environment(options.templates_dir, site, search=pagefind is not None)
+    previous = cache.reusable_pages(options.output_dir)
+    old_site = options.output_dir.resolve()
+    reuse = Reuse(layout.base, previous, old_site, True, dict(previous))
+    pages: Pages = {PurePosixPath(n): OldFile(f"{old_site}/{n}") for n, f in previous.items() if f}
+    pages |= render_posting_pages(environment, site, change.pages, reuse)
+    pages |= render_feeds(site, reuse, change.feeds)
+    pages |= fixed_pages(environment) | host_files(site)
+    if len(pages) != len(previous) or any(str(path) not in previous for path in pages):
+        return None
+    _write_and_record(options, pages, reuse, pagefind, cache, clock)
     return pages
 
 
@@ -317,7 +434,7 @@ def _standby(cache: BuildCache | None, written: Written, output_dir: Path) -> St
     copy = standby_path(output_dir)
     if kept is None or folder_identity(copy) != kept.identity:
         return None
-    if folder_times(copy, kept.files) != kept.folders:  # a file was added or removed in it
+    if times_of(copy, kept.folders) != kept.folders:  # a file was added or removed in it
         return None
     before = kept.pages  # a page without a fingerprint ("") is always written again
     same = {page for page, print_ in written.pages.items() if print_ and before.get(page) == print_}
@@ -443,15 +560,24 @@ def _read(
     return _Reading(taxonomy, context, jobs, (*problems, *taxonomy_problems))
 
 
-def _inputs(options: Options, config: Config, reading: _Reading) -> str:
+@dataclass(frozen=True)
+class Inputs:
+    """Digests of everything a build reads, and of all of it but the content files."""
+
+    digest: str
+    shared: str
+
+
+def _inputs(options: Options, config: Config, reading: _Reading) -> Inputs:
     """Digest everything a build reads, so a build of the same inputs can be skipped."""
     templates = files_digest(options.templates_dir)
     static = files_digest(options.static_dir) if options.static_dir.is_dir() else ""
     searchable = _tool_identity(find_pagefind()) if options.search else ""
     settings = (repr(config), options.base_url, options.now.isoformat(), options.keep_going,
                 options.drafts, options.future, searchable)  # fmt: skip
+    shared = digest_of(GENERATOR, repr(settings), repr(reading.problems), templates, static)
     jobs = [part for job in reading.jobs for part in (job.source, job.digest)]
-    return digest_of(GENERATOR, repr(settings), repr(reading.problems), templates, static, *jobs)
+    return Inputs(digest_of(shared, *jobs), shared)
 
 
 def _extract(

@@ -81,7 +81,10 @@ def _look_at(content_dir: Path, key: str, known: Known) -> tuple[Seen, bytes | N
     before = by_key.get(key)
     changed_at = max(status.st_mtime_ns, status.st_ctime_ns)  # `touch -d` sets mtime back
     settled = changed_at < seen_at - RACY_NS and stat.S_ISREG(status.st_mode)
-    if before and before.status == now and settled and not has_link(content_dir, key):
+    # lstat tells a file that became a link; only the folders on its way need asking.
+    folder = os.path.dirname(key)
+    linked = bool(folder) and has_link(content_dir, folder)
+    if before and before.status == now and settled and not linked:
         return before, None
     data = read_inside(content_dir, key)
     return Seen(now, hashlib.sha256(data).hexdigest()), data

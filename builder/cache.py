@@ -15,7 +15,7 @@ import pickle
 import sys
 import tempfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from functools import cache
@@ -90,6 +90,10 @@ class BuildCache:
         self.finished = finished
         self.seen = seen or ({}, 0)  # the content files as the last build saw them, and when
         self._loaded: dict[str, Extracted] | None = None  # as read from disk
+        self._sites_loaded = False
+        self._patched: dict[str, Extracted] = {}  # entries replaced without loading the rest
+        self._shards: dict[int, dict[str, Extracted]] = {}  # shards read one at a time
+        self.layout: Any = None  # the written site's layout (builder/delta.py), when saved
         self._written: Written | None = None
         self._saved_written: Written | None = None  # as read from disk
         self._standby: Written | None = None  # the site before, kept beside the output
@@ -116,12 +120,38 @@ class BuildCache:
     def load(self) -> None:
         """Read the extracted postings and page fingerprints (a third of a second at 10,000)."""
         if self._loaded is None:
+            assert not self._patched  # a build patches entries or loads them all, not both
             shards = [_load(self._shard_file(n)) or {} for n in range(SHARDS)]
             self._loaded = {source: entry for shard in shards for source, entry in shard.items()}
+            self._extracted = dict(self._loaded)
+        self._load_sites()
+
+    def _load_sites(self) -> None:
+        if not self._sites_loaded:
             sites = _load(self.folder / "sites.pickle") or (None, None)
             self._written, self._standby = sites
             self._saved_written, self._saved_standby = sites
-            self._extracted = dict(self._loaded)
+            self._sites_loaded = True
+
+    def load_layout(self) -> Any:
+        """The layout the last written build saved, or None."""
+        return _load(self.folder / "layout.pickle")
+
+    def entry(self, source: str) -> Extracted | None:
+        """One file's cached extraction, reading only its shard."""
+        if self._loaded is not None:
+            return self._extracted.get(source)
+        if source in self._patched:
+            return self._patched[source]
+        number = _shard_of(source)
+        if number not in self._shards:
+            self._shards[number] = _load(self._shard_file(number)) or {}
+        return self._shards[number].get(source)
+
+    def patch(self, entry: Extracted) -> None:
+        """Replace one file's cached extraction without loading the others."""
+        self.entry(entry.source)  # its shard, to write back whole
+        self._patched[entry.source] = entry
 
     def _shard_file(self, number: int) -> Path:
         return self.folder / f"extracted-{number:02}.pickle"
@@ -138,23 +168,23 @@ class BuildCache:
 
     @property
     def written(self) -> Written | None:
-        self.load()
+        self._load_sites()
         return self._written
 
     @written.setter
     def written(self, value: Written | None) -> None:
-        self.load()
+        self._load_sites()
         self._written = value
 
     @property
     def standby(self) -> Written | None:
         """The site kept beside the output for the next build to update, as last recorded."""
-        self.load()
+        self._load_sites()
         return self._standby
 
     @standby.setter
     def standby(self, value: Written | None) -> None:
-        self.load()
+        self._load_sites()
         self._standby = value
 
     def reusable_pages(self, output_dir: Path) -> Mapping[str, str]:
@@ -168,6 +198,19 @@ class BuildCache:
         """Write the cache, each file in one rename so a killed build leaves the old one or
         the new (each entry is checked against its inputs when read); write again only the
         files whose content changed: an edit rewrites one shard of the extracted postings."""
+        if self._patched:
+            self._save_patches()
+        else:
+            self._save_shards()
+        self._load_sites()
+        sites = (written, self._standby)
+        if sites != (self._saved_written, self._saved_standby):
+            _dump(self.folder / "sites.pickle", sites)
+        if self.layout is not None:  # it names the inputs it was made from: never stale
+            _dump(self.folder / "layout.pickle", self.layout)
+        _dump(self.folder / "state.pickle", (finished, self.seen))
+
+    def _save_shards(self) -> None:
         self.load()
         assert self._loaded is not None
         old, new = _by_shard(self._loaded), _by_shard(self._extracted)
@@ -178,10 +221,12 @@ class BuildCache:
             )
             if not same:
                 _dump(self._shard_file(number), entries)
-        sites = (written, self._standby)
-        if sites != (self._saved_written, self._saved_standby):
-            _dump(self.folder / "sites.pickle", sites)
-        _dump(self.folder / "state.pickle", (finished, self.seen))
+
+    def _save_patches(self) -> None:
+        for number in sorted({_shard_of(source) for source in self._patched}):
+            shard = self._shards[number]
+            shard.update((s, e) for s, e in self._patched.items() if _shard_of(s) == number)
+            _dump(self._shard_file(number), shard)
 
 
 # Extracted postings are saved in this many files, by their file's name: an edit rewrites
@@ -192,8 +237,12 @@ SHARDS = 32
 def _by_shard(entries: Mapping[str, Extracted]) -> dict[int, dict[str, Extracted]]:
     shards: dict[int, dict[str, Extracted]] = {}
     for source, entry in entries.items():
-        shards.setdefault(zlib.crc32(source.encode()) % SHARDS, {})[source] = entry
+        shards.setdefault(_shard_of(source), {})[source] = entry
     return shards
+
+
+def _shard_of(source: str) -> int:
+    return zlib.crc32(source.encode()) % SHARDS
 
 
 def _load(path: Path) -> Any:
@@ -233,8 +282,13 @@ def folder_times(root: Path, files: tuple[str, ...]) -> dict[str, int]:
         while folder not in folders:  # and every folder above it
             folders.add(folder)
             folder = os.path.dirname(folder)
+    return times_of(root, sorted(folders))
+
+
+def times_of(root: Path, folders: Iterable[str]) -> dict[str, int]:
+    """The mtime of each folder (relative to root), -1 for one that is gone."""
     times = {}
-    for folder in sorted(folders):
+    for folder in folders:
         try:
             times[folder] = os.stat(os.path.join(root, folder)).st_mtime_ns
         except OSError:

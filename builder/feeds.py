@@ -58,12 +58,14 @@ def _topic_feed(
     return Feed(folder, f"{title} · {site.title}", about, newest, site.last_change(postings))
 
 
-def render_feeds(site: Site, reuse: Reuse | None = None) -> dict[PurePosixPath, bytes | Path]:
-    """Render RSS, Atom and JSON Feed for every feed of the site; where `reuse` finds all
-    three unchanged, they are the previous build's files."""
+def render_feeds(
+    site: Site, reuse: Reuse | None = None, feeds: list[Feed] | None = None
+) -> dict[PurePosixPath, bytes | Path]:
+    """Render RSS, Atom and JSON Feed for every feed of the site (or those given); where
+    `reuse` finds all three unchanged, they are the previous build's files."""
     reuse = reuse or Reuse()
     files: dict[PurePosixPath, bytes | Path] = {}
-    for feed in site_feeds(site):
+    for feed in site_feeds(site) if feeds is None else feeds:
         targets = [PurePosixPath(feed.file(kind)) for kind in FEED_FILES]
         if all([reuse.unchanged(target, feed) for target in targets]):  # a list: record all
             files.update((target, reuse.old(target)) for target in targets)

@@ -54,14 +54,17 @@ UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uff
 SPOOFING = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 
 
+# The ASCII characters ftfy's remove_control_chars drops, and the form feed UNWRITABLE drops.
+ASCII_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
 def repair_text(text: str) -> str:
     """Fix mojibake (UTF-8 read as cp1252), normalize line breaks, keep typography as written."""
-    if text.isascii() and "\x1b" not in text:  # no mojibake: only these two fixes apply
-        # and of the characters removed below only a form feed can be left in ASCII
-        from ftfy.fixes import fix_line_breaks, remove_control_chars  # see _markdown
-
-        return remove_control_chars(fix_line_breaks(text)).replace("\x0c", "")
-    import ftfy
+    if text.isascii() and "\x1b" not in text:  # no mojibake, no terminal escapes to strip
+        # What ftfy's fix_line_breaks and remove_control_chars do to ASCII text (a test
+        # checks it), without importing ftfy, which costs more than a posting's extraction.
+        return text.replace("\r\n", "\n").replace("\r", "\n").translate(ASCII_CONTROLS)
+    import ftfy  # see _markdown
 
     fixed = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
     return SPOOFING.sub("", UNWRITABLE.sub("", fixed))

@@ -128,9 +128,6 @@ def standby_path(output_dir: Path) -> Path:
 def _update_pages(pages: Pages, copy: Path, standby: Standby) -> None:
     """Make the earlier site at `copy` hold exactly `pages` (static files and the search
     index aside): delete what the new site lacks, replace what differs."""
-    root = str(copy)
-    if not all(os.path.exists(f"{root}/{page}") for page in standby.same):
-        raise FileNotFoundError("a file of the standby site is gone")
     outside = ("static/", "pagefind/")
     names = {str(page) for page in pages}
     stale = [name for name in standby.files if name not in names and not name.startswith(outside)]

@@ -163,10 +163,26 @@ def render_pages(
         _topic_list(out, f"regions/{region.slug}/", "region.html", postings, region=region)
     _company_pages(out, site)
     out.add("search/", "search.html", None)
-    out.pages[PurePosixPath("404.html")] = (
-        env.get_template("404.html").render(path="404.html").encode()
-    )
-    return out.pages | render_sitemap(env, out.indexed, out.reuse)
+    return out.pages | render_sitemap(env, out.indexed, out.reuse) | fixed_pages(env)
+
+
+def fixed_pages(env: Environment) -> Pages:
+    """The pages every build writes afresh: they show nothing of the postings."""
+    return {
+        PurePosixPath("404.html"): env.get_template("404.html").render(path="404.html").encode(),
+        PurePosixPath("robots.txt"): env.get_template("robots.txt").render().encode(),
+    }
+
+
+def render_posting_pages(
+    env: Environment, site: Site, shown: Sequence[tuple[Posting, list[Region]]], reuse: Reuse
+) -> Pages:
+    """Render the pages of these postings only, each with the regions search files it under:
+    a posting page shows nothing of the other postings."""
+    out = _PageSet(env, site, reuse)
+    for posting, regions in shown:
+        out.add(posting.path, "posting.html", None, **_posting_context(posting, regions))
+    return out.pages
 
 
 def _topic_list(
@@ -181,13 +197,14 @@ def _posting_pages(out: _PageSet, site: Site) -> None:
     """Render each posting; only open ones carry JSON-LD and go in the sitemap."""
     for posting in site.postings:
         is_open = posting.is_open(site.now)
-        out.add(
-            posting.path,
-            "posting.html",
-            site.last_change((posting,)) if is_open else None,
-            posting=posting,
-            search_regions=site.regions_open_to(posting),
-        )
+        lastmod = site.last_change((posting,)) if is_open else None
+        context = _posting_context(posting, site.regions_open_to(posting))
+        out.add(posting.path, "posting.html", lastmod, **context)
+
+
+def _posting_context(posting: Posting, regions: list[Region]) -> dict[str, Any]:
+    """What posting.html is rendered from (and fingerprinted by), in one order."""
+    return {"posting": posting, "search_regions": regions}
 
 
 def _company_pages(out: _PageSet, site: Site) -> None:
@@ -320,7 +337,7 @@ def _ago_maker(now: datetime) -> Callable[[datetime], str]:
 def render_sitemap(
     env: Environment, indexed: list[tuple[str, datetime]], reuse: Reuse | None = None
 ) -> Pages:
-    """List every page search engines should index, and point robots.txt at the list."""
+    """List every page search engines should index (robots.txt points at the list)."""
     entries = sorted(indexed)
     target, reuse = PurePosixPath("sitemap.xml"), reuse or Reuse()
     # One repr of the whole list: describing 17,000 entries one by one cost a third as much
@@ -329,8 +346,7 @@ def render_sitemap(
         sitemap: bytes | OldFile | Callable[[], bytes] = reuse.old(target)
     else:
         sitemap = partial(_render_file, env, "sitemap.xml", entries=entries)
-    robots = env.get_template("robots.txt").render()
-    return {target: sitemap, PurePosixPath("robots.txt"): robots.encode()}
+    return {target: sitemap}
 
 
 def _render_file(env: Environment, template: str, **context: Any) -> bytes:

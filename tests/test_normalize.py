@@ -54,6 +54,13 @@ def test_repair_text_normalizes_windows_line_breaks():
     assert repair_text("one\r\ntwo") == "one\ntwo"
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=127, exclude_characters="\x1b")))
+def test_repair_text_treats_ascii_as_ftfy_would_without_importing_it(text):
+    from ftfy.fixes import fix_line_breaks, remove_control_chars
+
+    assert repair_text(text) == remove_control_chars(fix_line_breaks(text)).replace("\x0c", "")
+
+
 def test_repair_text_leaves_html_entities_for_later():
     assert repair_text("Tom &amp; Jerry") == "Tom &amp; Jerry"
 

@@ -1,0 +1,196 @@
+"""A rebuild after an edit of postings' descriptions alone renders only their pages and feeds
+(builder/delta.py), and writes exactly what a clean build writes; any other change is planned
+in full."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT, NOW, build_site, tree
+from test_incremental import assert_same_as_clean, incremental
+
+import builder
+from bench.corpus import write_corpus
+from builder import delta
+from builder.batch import Job
+
+
+@pytest.fixture
+def board(tmp_path: Path) -> Path:
+    """The seeds (each with warnings) and 30 generated postings."""
+    folder = write_corpus(tmp_path / "content", 30, seed=7)
+    for seed in sorted(CONTENT.glob("0*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+@pytest.fixture
+def plans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the builds that plan every page of the board."""
+    planned: list[int] = []
+    render_pages = builder.render_pages
+
+    def counted(*args, **kwargs):
+        planned.append(1)
+        return render_pages(*args, **kwargs)
+
+    monkeypatch.setattr(builder, "render_pages", counted)
+    return planned
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def newest(board: Path) -> Path:
+    """The generated posting in the site-wide feeds (the newest), so feeds change too."""
+    dated = {
+        p: p.read_text(encoding="utf-8").split("date: ")[1][:30] for p in board.glob("0000??.txt")
+    }
+    return max(dated, key=dated.__getitem__)
+
+
+def test_a_description_edit_renders_only_its_page_and_feeds(
+    board: Path, tmp_path: Path, plans: list[int]
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    edited = newest(board)
+    before = tree(site)
+    rewrite(edited, "## Why join us", "## Why join us\n\nWe rewrote this paragraph.")
+    plans.clear()
+    result = incremental(board, site, cache)
+    assert plans == []
+    changed = {name for name, data in tree(site).items() if before.get(name) != data}
+    feeds = ("feed.xml", "atom.xml", "feed.json")
+    pages = [n for n in changed if not n.endswith(feeds) and not n.startswith("pagefind/")]
+    assert len(pages) == 1 and "We rewrote this paragraph." in (site / pages[0]).read_text()
+    assert {"feed.xml", "atom.xml", "feed.json"} <= changed  # it is among the newest
+    rendered = [name for name in changed if not name.startswith("pagefind/")]
+    fixed = 3  # 404.html, robots.txt and .nojekyll are written by every build
+    assert result.pages_reused == result.pages_written - len(rendered) - fixed
+    assert_same_as_clean(board, site, tmp_path)
+
+
+def test_successive_edits_update_the_standby_and_match_a_clean_build(
+    board: Path, tmp_path: Path, plans: list[int]
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    edited = newest(board)
+    for number in range(3):  # a new site, then the standby updated twice
+        rewrite(edited, "## Nice to have", f"## Nice to have\n\nEdit {number}.\n\n## Nice to have")
+        plans.clear()
+        incremental(board, site, cache)
+        assert plans == []
+        assert_same_as_clean(board, site, tmp_path)
+
+
+def test_a_new_summary_reaches_the_page_and_the_feeds(
+    board: Path, tmp_path: Path, plans: list[int]
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    edited = newest(board)
+    rewrite(edited, "## About", "A first sentence every reader sees.\n\n## About")
+    plans.clear()
+    incremental(board, site, cache)
+    assert plans == []
+    items = json.loads((site / "feed.json").read_text())["items"]
+    assert any(item["summary"].startswith("A first sentence every reader") for item in items)
+    assert_same_as_clean(board, site, tmp_path)
+
+
+def test_edits_of_several_files_and_of_one_with_warnings_are_rendered_alone(
+    board: Path, tmp_path: Path, plans: list[int]
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    first = incremental(board, site, cache)
+    seed = board / "000_58eb25f5f920fe53.txt"  # three warnings, before and after the edit
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.rstrip() + "\n\n<p>One more paragraph.</p>\n", encoding="utf-8")
+    rewrite(board / "000004.txt", "## Why join us", "## Why join us\n\nAnd more.")
+    plans.clear()
+    result = incremental(board, site, cache)
+    assert plans == []
+    assert result.problems == first.problems  # every file's warnings, still reported
+    assert_same_as_clean(board, site, tmp_path)
+
+
+CHANGES = {
+    "title": ("title: ", "title: Renamed "),  # its card, on every list showing it
+    "salary": ('salary: "$', 'salary: "$1'),
+    "tags": ("tags: [", "tags: [Nomad, "),
+    "date": ('date: "2026-', 'date: "2025-'),
+    "a new warning": ("apply_url: https://", "apply_url: ftp://"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_any_other_edit_is_planned_in_full(
+    board: Path, tmp_path: Path, plans: list[int], change: str
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    rewrite(newest(board), "title: ", "slug: kept\ntitle: ")  # a new title keeps the slug
+    incremental(board, site, cache)
+    rewrite(newest(board), *CHANGES[change])
+    plans.clear()
+    result = incremental(board, site, cache)
+    assert plans == [1]
+    assert result.problems == build_site(board, tmp_path / "clean").problems
+    assert_same_as_clean(board, site, tmp_path)
+
+
+def test_a_posting_whose_slug_was_taken_keeps_the_slug_the_site_gave_it(
+    board: Path, tmp_path: Path, plans: list[int]
+) -> None:
+    twin = board / "twin.txt"
+    shutil.copy(newest(board), twin)
+    rewrite(twin, "apply_url: https://jobs.example/", "apply_url: https://jobs.example/twin-")
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    rewrite(twin, "## Why join us", "## Why join us\n\nThe twin's own words.")
+    plans.clear()
+    incremental(board, site, cache)
+    assert plans == []
+    pages = [p for p in site.glob("jobs/*/index.html") if "The twin's own words." in p.read_text()]
+    assert len(pages) == 1
+    assert_same_as_clean(board, site, tmp_path)
+
+
+def test_a_page_deleted_from_the_site_is_written_again(
+    board: Path, tmp_path: Path, plans: list[int]
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    next(site.glob("tags/*/index.html")).unlink()
+    rewrite(newest(board), "## Why join us", "## Why join us\n\nMore.")
+    incremental(board, site, cache)
+    assert_same_as_clean(board, site, tmp_path)
+
+
+def test_only_changed_files_of_the_same_board_with_the_same_settings_are_a_change() -> None:
+    layout = delta.Layout("inputs", "shared", {"a.txt": "1", "b.txt": "2"}, "", {}, ())
+    jobs = [Job("a.txt", "a.txt", b"", "1"), Job("b.txt", "b.txt", b"", "3")]
+    assert delta.changed_jobs(layout, jobs, "shared") == jobs[1:]
+    assert delta.changed_jobs(layout, jobs, "other settings") is None
+    assert delta.changed_jobs(layout, jobs[:1], "shared") is None  # a file deleted
+    renamed = [jobs[0], Job("c.txt", "c.txt", b"", "3")]
+    assert delta.changed_jobs(layout, renamed, "shared") is None
+    assert delta.changed_jobs(layout, [jobs[0], Job("b.txt", "b.txt", b"", "2")], "shared") is None
+
+
+def test_the_build_date_is_a_shared_input(board: Path, tmp_path: Path, plans: list[int]) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    rewrite(newest(board), "## Why join us", "## Why join us\n\nMore.")
+    later = NOW.replace(day=NOW.day + 1)
+    plans.clear()
+    incremental(board, site, cache, now=later)
+    assert plans == [1]
+    assert_same_as_clean(board, site, tmp_path, now=later)
