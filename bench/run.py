@@ -24,6 +24,7 @@ from pathlib import Path
 from bench import hugo, pelican
 from bench.corpus import write_corpus
 from bench.measure import BuildFailed, Measurement, Subject, measure
+from builder.output import standby_path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build.py"
@@ -144,7 +145,7 @@ def sreboard(corpus: Path, folder: Path, size: int, search: bool = True) -> Subj
         command=(*command, "--output", str(output), "--now", NOW, *([] if search else [NO_SEARCH])),
         cwd=folder,
         output=output,
-        fresh=(output, folder / ".cache"),
+        fresh=(output, folder / ".cache", standby_path(output)),  # cold: no site kept either
         edited=corpus / f"{size // 2:06d}.txt",
         postings=size,
     )

@@ -4,11 +4,9 @@ else on every core when there are enough files for worker processes to pay for s
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import stat
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -135,6 +133,9 @@ def _run(todo: list[Job], context: Context) -> Iterator[Extracted]:
     if len(todo) < PARALLEL_FROM or workers < 2:
         yield from (extract_file(job, context) for job in todo)
         return
+    import multiprocessing  # only here: importing it costs a small rebuild 13 ms
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn, not fork: `serve` runs threads, and forking a threaded process can deadlock.
     spawn = multiprocessing.get_context("spawn")
     chunk = max(1, len(todo) // (workers * 8))
