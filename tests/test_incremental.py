@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import random
 import re
@@ -129,9 +130,11 @@ def test_many_postings_are_extracted_in_worker_processes_with_the_same_result(
     assert build_site(board, serial).written
     monkeypatch.setattr(batch, "PARALLEL_FROM", 2)
     started = []
-    real_pool = batch.ProcessPoolExecutor
+    real_pool = concurrent.futures.ProcessPoolExecutor  # batch imports it when it needs it
     monkeypatch.setattr(
-        batch, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or real_pool(*a, **k)
+        concurrent.futures,
+        "ProcessPoolExecutor",
+        lambda *a, **k: started.append(a) or real_pool(*a, **k),
     )
     parallel = tmp_path / "parallel"
     assert build_site(board, parallel).written
