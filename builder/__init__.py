@@ -346,15 +346,35 @@ def _write_and_record(
     clock.lap("render and write")
     if cache:
         files = _site_files(pages, options.output_dir)
-        before = cache.written
-        if before and before.files == files:  # the same folders: no need to work them out
-            folders = times_of(options.output_dir, before.folders)
-        else:
-            folders = folder_times(options.output_dir, files)
+        folders = _folders_now(options.output_dir, files, pages, standby, cache)
         identity = folder_identity(options.output_dir)
         cache.written = replace(written, identity=identity, files=files, folders=folders)
         kept = standby_path(options.output_dir)
         cache.standby = previous and replace(previous, identity=folder_identity(kept))
+
+
+def _folders_now(
+    output_dir: Path,
+    files: tuple[str, ...],
+    pages: Pages,
+    standby: Standby | None,
+    cache: BuildCache,
+) -> dict[str, int]:
+    """Every folder's mtime in the site just swapped in. A standby updated into it keeps the
+    times it was checked with, but in the folders this build wrote into: only those are read."""
+    kept, before = cache.standby, cache.written
+    if standby is None or kept is None or kept.files != files:
+        if before and before.files == files:  # the same folders: no need to work them out
+            return times_of(output_dir, before.folders)
+        return folder_times(output_dir, files)
+    touched = {""}  # the top: its time is set, and static/ and pagefind/ are made anew in it
+    touched |= {f for f in kept.folders if f.split("/", 1)[0] in {"static", "pagefind"}}
+    for page in pages:
+        folder = os.path.dirname(str(page))
+        while str(page) not in standby.same and folder not in touched:
+            touched.add(folder)
+            folder = os.path.dirname(folder)
+    return dict(kept.folders) | times_of(output_dir, sorted(touched))
 
 
 def _rebuild(

@@ -9,9 +9,10 @@ import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
-from builder.cache import GENERATOR, Extracted, digest_of
+from builder.cache import GENERATOR, Extracted, digest_of, digester
 from builder.extract import BUILD_DATE, Context, extract
 from builder.model import Posting
 from builder.problems import Problem, error
@@ -67,8 +68,13 @@ def make_job(
     except OSError as exc:
         return Job(source, key, None, "", _unreadable(source, exc))
     dates = (context.first_seen.get(source), context.last_changed.get(source))
-    digest = digest_of(GENERATOR, shared, source, key, repr(dates), seen.digest)
+    digest = _digester(shared)(source, key, repr(dates), seen.digest)
     return Job(source, key, data, digest, folder=str(content_dir), seen=seen)
+
+
+@lru_cache(maxsize=4)
+def _digester(shared: str) -> Callable[..., str]:
+    return digester(GENERATOR, shared)  # hashed once, not once a file
 
 
 def _look_at(content_dir: Path, key: str, known: Known) -> tuple[Seen, bytes | None]:

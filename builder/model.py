@@ -189,7 +189,12 @@ class Site:
 
     def url(self, path: str) -> str:
         """Link to a page by its root-relative URL, which works under a sub-path base URL."""
-        return urlsplit(self.base_url).path.rstrip("/") + "/" + path.lstrip("/")
+        return self._base_path + "/" + path.lstrip("/")
+
+    @cached_property
+    def _base_path(self) -> str:
+        # Split once: pages ask for dozens of links each.
+        return urlsplit(self.base_url).path.rstrip("/")
 
     def absolute_url(self, path: str) -> str:
         """The full URL of a page, for canonical links, feeds and the sitemap."""

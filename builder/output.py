@@ -90,8 +90,9 @@ def write_site(
     at standby_path(output_dir) to update rather than writing every file afresh;
     `keep_standby` keeps the replaced site there for the next build.
     """
-    for relative in pages:
-        _check_page_path(relative)
+    for relative, page in pages.items():
+        if not isinstance(page, OldFile):  # an old file's path was checked when it was new
+            _check_page_path(relative)
     output_dir = output_dir.resolve()  # one name for the lock, the staging and the swap
     parent = output_dir.parent
     with nullcontext() if locked else output_lock(output_dir):
