@@ -71,9 +71,13 @@ def test_pages_workflow_builds_for_the_url_pages_gives_and_deploys_it():
         "actions/checkout",
         "actions/setup-python",
         "actions/configure-pages",
+        "actions/cache",
         "actions/upload-pages-artifact",
     ]
     assert steps(build)[0]["with"]["fetch-depth"] == 0  # dates come from the git history
+    cached = next(s for s in steps(build) if s.get("uses", "").startswith("actions/cache"))
+    assert cached["with"]["path"] == ".cache/sreboard"  # where `make build` keeps its cache
+    assert "github.sha" in cached["with"]["key"] and cached["with"]["restore-keys"]
     pages_id = next(s["id"] for s in steps(build) if s.get("uses", "").startswith("actions/conf"))
     run = next(s["run"] for s in steps(build) if "run" in s)
     assert run.startswith("make build") and f"steps.{pages_id}.outputs.base_url" in run
