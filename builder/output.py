@@ -215,7 +215,7 @@ def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:
     `replacing`: root holds files already, which may be hard links into the live site."""
     items = sorted(pages.items(), key=lambda item: str(item[0]))  # str: paths compare slowly
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(items) < PARALLEL_FROM or workers < 2 or not _can_fork():
+    if len(items) < PARALLEL_FROM or workers < 2 or not can_fork():
         _write_some(items, root, replacing)
         return
     children = [
@@ -233,7 +233,8 @@ PARALLEL_FROM = 2000  # pages: below this, forking costs more than the second co
 MAX_WORKERS = 8
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Tell whether this process may fork: it must be running no other thread."""
     # Forking a process that runs other threads (make serve) can deadlock the child.
     return hasattr(os, "fork") and threading.active_count() == 1
 

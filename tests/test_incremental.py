@@ -7,6 +7,7 @@ import os
 import random
 import re
 import shutil
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
@@ -139,7 +140,19 @@ def test_many_postings_are_extracted_in_worker_processes_with_the_same_result(
     parallel = tmp_path / "parallel"
     assert build_site(board, parallel).written
     assert started, "the pool was not used"
+    assert started[0][1].get_start_method() == "fork"  # the builder is imported already
     assert tree(parallel) == tree(serial)
+    started.clear()
+    waiting = threading.Event()
+    other = threading.Thread(target=waiting.wait)  # as `serve` runs its watcher and server
+    other.start()
+    try:
+        assert build_site(board, tmp_path / "threaded").written
+    finally:
+        waiting.set()
+        other.join()
+    assert started[0][1].get_start_method() == "spawn"  # forking a threaded process can hang
+    assert tree(tmp_path / "threaded") == tree(serial)
 
 
 def test_a_page_deleted_from_the_site_by_hand_is_written_again(board: Path, tmp_path: Path) -> None:
