@@ -215,6 +215,8 @@ def _progress_bar() -> builder.Progress | None:
         return None
     from tqdm import tqdm  # imported here: a build without a terminal need not load it
 
+    # No monitor thread: a build forks its workers only while it runs no other thread.
+    tqdm.monitor_interval = 0
     bar = tqdm(desc="Reading postings", unit=" files", file=sys.stderr, delay=0.5, leave=False)
 
     def report(done: int, total: int) -> None:

@@ -366,3 +366,21 @@ def test_output_does_not_depend_on_the_working_folder(content, tmp_path):
     there = run_cli(*args, "--content", "../content", "--output", "two", cwd=tmp_path / "elsewhere")
     assert here.returncode == there.returncode == 0, here.stderr + there.stderr
     assert tree(tmp_path / "one") == tree(tmp_path / "elsewhere/two")
+
+
+def test_the_progress_bar_starts_no_thread_that_would_stop_workers_forking(monkeypatch):
+    import io
+    import threading
+
+    import build
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(terminal, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.delenv("CI", raising=False)
+    threads = threading.active_count()
+    report = build._progress_bar()
+    assert report is not None
+    report(1, 10)
+    assert threading.active_count() == threads and builder.output.can_fork() == (threads == 1)
+    report(10, 10)
