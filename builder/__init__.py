@@ -399,8 +399,7 @@ def _rebuild(
         return None
     clock.lap("extract")
     change = plan_change(layout, fresh)
-    searched = options.search and done.report.statuses.get("open")
-    pagefind = find_pagefind() if searched else None
+    pagefind = find_pagefind() if options.search and layout.searched else None
     try:
         pages = _write_change(options, config, change, layout, pagefind, cache, clock)
     except (FileNotFoundError, SearchFailed):
@@ -553,6 +552,7 @@ class _Reading:
     context: Context
     jobs: tuple[Job, ...]
     problems: tuple[Problem, ...]
+    shared: str = ""  # digest of what every file's extraction reads: taxonomy, maximum age
 
 
 def _read(
@@ -577,7 +577,7 @@ def _read(
     )
     shared = context_digest(context)
     jobs = tuple(make_job(content_dir, key, names[key], context, shared, known) for key in files)
-    return _Reading(taxonomy, context, jobs, (*problems, *taxonomy_problems))
+    return _Reading(taxonomy, context, jobs, (*problems, *taxonomy_problems), shared)
 
 
 @dataclass(frozen=True)
@@ -595,7 +595,9 @@ def _inputs(options: Options, config: Config, reading: _Reading) -> Inputs:
     searchable = _tool_identity(find_pagefind()) if options.search else ""
     settings = (repr(config), options.base_url, options.now.isoformat(), options.keep_going,
                 options.drafts, options.future, searchable)  # fmt: skip
-    shared = digest_of(GENERATOR, repr(settings), repr(reading.problems), templates, static)
+    # The taxonomy too, though each file's digest holds it: the tag index shows its order.
+    shared = digest_of(GENERATOR, repr(settings), repr(reading.problems), templates, static,
+                       reading.shared)  # fmt: skip
     jobs = [part for job in reading.jobs for part in (job.source, job.digest)]
     return Inputs(digest_of(shared, *jobs), shared)
 

@@ -36,6 +36,7 @@ class Layout:
     base: str  # what every page's fingerprint starts from (Reuse.base)
     pages: Mapping[PostingId, tuple[str, list[Region]]]  # each posting page: slug, regions
     feeds: tuple[Feed, ...]
+    searched: bool  # whether the site has postings to search (drafts too, when published)
 
 
 def make_layout(
@@ -44,7 +45,8 @@ def make_layout(
     """Describe the site just written from these inputs."""
     digests = {job.source: job.digest for job in jobs}
     pages = {_id(p): (p.slug, site.regions_open_to(p)) for p in site.postings}
-    return Layout(inputs, shared, digests, base, pages, tuple(feeds))
+    searched = bool(site.open_postings)
+    return Layout(inputs, shared, digests, base, pages, tuple(feeds), searched)
 
 
 def _id(posting: Posting) -> PostingId:

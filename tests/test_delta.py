@@ -175,7 +175,7 @@ def test_a_page_deleted_from_the_site_is_written_again(
 
 
 def test_only_changed_files_of_the_same_board_with_the_same_settings_are_a_change() -> None:
-    layout = delta.Layout("inputs", "shared", {"a.txt": "1", "b.txt": "2"}, "", {}, ())
+    layout = delta.Layout("inputs", "shared", {"a.txt": "1", "b.txt": "2"}, "", {}, (), True)
     jobs = [Job("a.txt", "a.txt", b"", "1"), Job("b.txt", "b.txt", b"", "3")]
     assert delta.changed_jobs(layout, jobs, "shared") == jobs[1:]
     assert delta.changed_jobs(layout, jobs, "other settings") is None
@@ -194,3 +194,48 @@ def test_the_build_date_is_a_shared_input(board: Path, tmp_path: Path, plans: li
     incremental(board, site, cache, now=later)
     assert plans == [1]
     assert_same_as_clean(board, site, tmp_path, now=later)
+
+
+def test_a_new_order_of_the_taxonomy_categories_is_planned_in_full(
+    board: Path, tmp_path: Path, plans: list[int]
+) -> None:
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache)
+    taxonomy = board / "_taxonomy.yml"
+    text = taxonomy.read_text(encoding="utf-8")
+    categories = text[text.index("categories:") :].split("\n")[1:3]  # the first two
+    assert all(line.lstrip().startswith("- ") for line in categories)
+    swapped = "\n".join(reversed(categories))
+    taxonomy.write_text(text.replace("\n".join(categories), swapped, 1), encoding="utf-8")
+    plans.clear()
+    incremental(board, site, cache)
+    assert plans == [1]  # the tag index lists the categories in the taxonomy's order
+    assert_same_as_clean(board, site, tmp_path)
+
+
+def test_a_board_of_published_drafts_keeps_its_search_index(
+    tmp_path: Path, plans: list[int]
+) -> None:
+    board = write_corpus(tmp_path / "content", 3, seed=5)
+    for posting in board.glob("0*.txt"):
+        rewrite(posting, "title: ", "draft: true\ntitle: ")
+    site, cache = tmp_path / "_site", tmp_path / ".cache"
+    incremental(board, site, cache, drafts=True)
+    assert (site / "pagefind").is_dir()
+    rewrite(board / "000001.txt", "## Why join us", "## Why join us\n\nMore.")
+    plans.clear()
+    incremental(board, site, cache, drafts=True)
+    assert plans == []
+    assert (site / "pagefind").is_dir()
+    assert_same_as_clean(board, site, tmp_path, drafts=True)
+
+
+def test_only_a_posting_page_and_feeds_show_its_description(board: Path, tmp_path: Path) -> None:
+    """What the delta rebuild relies on: no other page shows a description or summary."""
+    rewrite(newest(board), "## About", "Zqxwords open the ad.\n\n## About")
+    site = tmp_path / "_site"
+    assert build_site(board, site, search=False).written
+    showing = {name for name, data in tree(site).items() if b"Zqxwords" in data}
+    feeds = ("feed.xml", "atom.xml", "feed.json")
+    pages = {name for name in showing if not name.endswith(feeds)}
+    assert len(pages) == 1 and pages.pop().startswith("jobs/")
