@@ -72,3 +72,15 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[builder.Result,
     result = build_site(CONTENT, output)
     assert result.written, [str(p) for p in result.errors]
     return result, output
+
+
+@pytest.fixture
+def board(tmp_path: Path) -> Path:
+    """The seeds (each with warnings) and 30 generated postings: tags, regions, companies
+    and pages of lists."""
+    from bench.corpus import write_corpus
+
+    folder = write_corpus(tmp_path / "content", 30, seed=7)
+    for seed in sorted(CONTENT.glob("0*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    return folder

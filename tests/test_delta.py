@@ -9,22 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, NOW, build_site, tree
+from conftest import NOW, build_site, tree
 from test_incremental import assert_same_as_clean, incremental
 
 import builder
 from bench.corpus import write_corpus
 from builder import delta
 from builder.batch import Job
-
-
-@pytest.fixture
-def board(tmp_path: Path) -> Path:
-    """The seeds (each with warnings) and 30 generated postings."""
-    folder = write_corpus(tmp_path / "content", 30, seed=7)
-    for seed in sorted(CONTENT.glob("0*.txt")):
-        shutil.copy(seed, folder / seed.name)
-    return folder
 
 
 @pytest.fixture

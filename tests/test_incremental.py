@@ -13,20 +13,11 @@ from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 import pytest
-from conftest import CONTENT, NOW, ROOT, build_args, build_site, run_cli, tree
+from conftest import NOW, ROOT, build_args, build_site, run_cli, tree
 
 import builder
-from bench.corpus import posting, write_corpus
+from bench.corpus import posting
 from builder import batch, output
-
-
-@pytest.fixture
-def board(tmp_path: Path) -> Path:
-    """The seeds and 30 generated postings: tags, regions, companies and pages of lists."""
-    folder = write_corpus(tmp_path / "content", 30, seed=7)
-    for seed in sorted(CONTENT.glob("0*.txt")):
-        shutil.copy(seed, folder / seed.name)
-    return folder
 
 
 def incremental(content: Path, output: Path, cache: Path, **options) -> builder.Result:
