@@ -369,9 +369,9 @@ def _folders_now(
         return folder_times(output_dir, files)
     touched = {""}  # the top: its time is set, and static/ and pagefind/ are made anew in it
     touched |= {f for f in kept.folders if f.split("/", 1)[0] in {"static", "pagefind"}}
-    for page in pages:
-        folder = os.path.dirname(str(page))
-        while str(page) not in standby.same and folder not in touched:
+    rewritten = (name for name in map(str, pages) if name not in standby.same)
+    for folder in map(os.path.dirname, rewritten):
+        while folder not in touched:  # and the folders above it
             touched.add(folder)
             folder = os.path.dirname(folder)
     return dict(kept.folders) | times_of(output_dir, sorted(touched))
@@ -390,18 +390,18 @@ def _rebuild(
     layout, done = cache.load_layout(), cache.finished
     if layout is None or done is None or layout.inputs != done.inputs:
         return None
-    written = cache.written
-    if written is None or written.identity != done.identity:
+    written, previous = cache.written, cache.reusable_pages(options.output_dir)
+    if written is None or written.identity != done.identity or not previous:
         return None
     jobs = changed_jobs(layout, reading.jobs, inputs.shared)
     fresh = extract_changed(jobs, reading.context, cache) if jobs else None
-    if fresh is None or not cache.reusable_pages(options.output_dir):
+    if fresh is None:
         return None
     clock.lap("extract")
     change = plan_change(layout, fresh)
     pagefind = find_pagefind() if options.search and layout.searched else None
     try:
-        pages = _write_change(options, config, change, layout, pagefind, cache, clock)
+        pages = _write_change(options, config, change, layout, previous, pagefind, cache, clock)
     except (FileNotFoundError, SearchFailed):
         return None  # planned in full, which finds out what is wrong
     except OutputLocked:
@@ -425,16 +425,17 @@ def _write_change(
     config: Config,
     change: Change,
     layout: Layout,
+    previous: Mapping[str, str],
     pagefind: Path | None,
     cache: BuildCache,
     clock: Stopwatch,
 ) -> Pages | None:
-    """Write the site on disk again with the change's pages and feeds rendered anew and
-    every other file as it is; None if the site holds pages the layout cannot account for."""
+    """Write the site on disk (whose pages have the fingerprints `previous`) again with the
+    change's pages and feeds rendered anew and every other file as it is; None if the site
+    holds pages the layout cannot account for."""
     base_url = _with_slash(options.base_url or config.base_url)
     site = Site(change.postings, options.now, base_url, config)  # only those rendered
     environment = make_environment(options.templates_dir, site, search=pagefind is not None)
-    previous = cache.reusable_pages(options.output_dir)
     old_site = options.output_dir.resolve()
     reuse = Reuse(layout.base, previous, old_site, True, dict(previous))
     pages: Pages = {PurePosixPath(n): OldFile(f"{old_site}/{n}") for n, f in previous.items() if f}
