@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEBIAN_TOOLS := Debian: apt-get install nodejs npm default-jre-headless
 
-.PHONY: build test lint format check clean loc validator-tools chromium lighthouse screenshots fuzz serve bench
+.PHONY: build test lint format check clean loc validator-tools chromium lighthouse screenshots fuzz serve bench accuracy
 
 # BASE_URL=https://… overrides site.toml's base_url (the Pages workflow passes its URL).
 build: $(STAMP)
@@ -21,6 +21,11 @@ serve: $(STAMP)
 # tests/test_browser.py drives Debian's chromium with Playwright, axe-core and Lighthouse.
 test: $(STAMP) lint $(NODE_STAMP) chromium
 	$(PY) -m pytest -q
+
+# How many of the facts in tests/corpus/ (real-shaped ads, hand-labelled) extraction gets right,
+# by field and by format, and every miss; `make test` fails if a share drops below its floor.
+accuracy: $(STAMP)
+	$(PY) tests/accuracy.py --misses
 
 # Many more random and mutated postings than `make test` tries (a few minutes).
 fuzz: $(STAMP)

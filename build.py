@@ -23,7 +23,8 @@ CONFIG_FILE = Path(config.CONFIG_FILE)
 CACHE_DIR = Path(".cache")
 NOTHING_WRITTEN = (
     "Nothing written; the previous site is untouched. Fix the errors above, "
-    "or pass --keep-going to skip the postings that have them."
+    "or pass --keep-going to build the rest (skipping unreadable files; a posting with no "
+    "company shows none)."
 )
 
 
@@ -187,7 +188,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="publish `draft: true` postings too")
     build.add_argument("--future", action="store_true", help="publish postings dated later too")
     build.add_argument(
-        "--keep-going", action="store_true", help="skip invalid postings, build the rest"
+        "--keep-going",
+        action="store_true",
+        help="skip unreadable files, build the rest (a posting without a company shows none)",
     )
     return parser
 
@@ -301,6 +304,7 @@ def _counts(result: builder.Result, now: datetime) -> str:
     return (
         f"{result.files_read} files read: {read} postings = {by_status['open']} open + "
         f"{by_status['closed']} closed + {drafts} drafts + {future} future + {skipped} skipped"
+        f"; {by_status['marked']} of {by_status['open']} open with Google Jobs markup"
     )
 
 

@@ -275,8 +275,13 @@ class Stopwatch:
 
 
 def _statuses(postings: tuple[Posting, ...], now: datetime) -> Mapping[str, int]:
-    """Count postings by status: open, closed, draft, future."""
-    return MappingProxyType(dict(Counter(status(posting, now) for posting in postings)))
+    """Count postings by status: open, closed, draft, future; and as "marked" the open ones
+    whose pages carry Google Jobs markup."""
+    counts = Counter(status(posting, now) for posting in postings)
+    counts["marked"] = sum(
+        1 for posting in postings if not posting.markup_gaps and status(posting, now) == "open"
+    )
+    return MappingProxyType(dict(counts))
 
 
 def _finish(cache: BuildCache, options: Options, inputs: str, pages: Pages, result: Result) -> None:
@@ -614,7 +619,9 @@ def _extract(
         found = extracted[job.source]
         postings += found.postings
         problems += found.problems
-        if any(p.is_error for p in found.problems):
+        # A posting with an error (no company) is still built under --keep-going, showing
+        # only what is known; a file that could not be read at all is skipped.
+        if any(p.is_error for p in found.problems) and not found.postings:
             skipped.append(job.source)
     if cache:
         cache.extracted = extracted

@@ -238,10 +238,12 @@ def new_posting(
 def explain(posting: Posting) -> list[str]:
     """Say each field's value and where it came from, and how to correct it."""
     sources = dict(posting.provenance)
-    lines = [f"{posting.source}: {posting.title} ({posting.company})"]
+    lines = [f"{posting.source}: {posting.title} ({posting.company or 'no company'})"]
     for field_name, key in EXPLAINED:
         lines.append(f"  {key}: {_shown(getattr(posting, field_name)) or '—'}")
         lines.append(f"      ← {sources.get(field_name, 'not found')}")
+    if "read" in sources:
+        lines.append(f"  (the file was {sources['read']})")
     lines.append("Front matter wins: set any of these keys above the posting to correct it.")
     return lines
 

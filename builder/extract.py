@@ -12,11 +12,12 @@ from typing import Any
 
 from slugify import slugify
 
-from builder import fields
-from builder.formats import FORMAT_RULES, Found, Sources, present, smart_title
+from builder import fields, pay, places, prose
+from builder.formats import FORMAT_RULES, Found, Sources, is_placeholder, present, smart_title
+from builder.language import language_of
 from builder.model import Posting, RawPosting, Region, Salary, Tag
-from builder.normalize import html_to_text, summarize_text
-from builder.problems import Problem, warning
+from builder.normalize import html_to_text, links_in, summarize_text
+from builder.problems import Problem, error, warning
 from builder.taxonomy import Taxonomy
 
 SAFE_URL = re.compile(r"(https?://|mailto:)\S+\Z", re.IGNORECASE)
@@ -41,12 +42,16 @@ class Context:
 def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
     """Build a Posting from what the format offers, overlaid with the curator's front matter."""
     found, sources, description_html = FORMAT_RULES[raw.format](raw)
-    curated = _curated(raw.front_matter)
+    found = present(found)
+    curated, keys = _curated(raw.front_matter)
     found.update(curated)
-    sources.update(_curated_sources(raw, curated))
-    note = _Reporter(raw, sources)
-    company = _company(found, note)
+    sources.update(_curated_sources(raw, keys))
     text = html_to_text(description_html)  # what tagging and summaries read
+    prose.read_prose(found, sources, text, links_in(description_html))
+    note = _Reporter(raw, sources)
+    if raw.reading:
+        note.took("read", fallback=raw.reading)
+    company = _company(found, note)
     date_posted = _date_posted(found, raw.source, context, note)
     remote = _remote(found, note)
     own_expiry = _valid_through(found, note)
@@ -55,25 +60,36 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         slug=_slug(found, note),
         title=_title(found, text, note),
         company=company,
-        company_slug=fields.portable(slugify(company, max_length=SLUG_LENGTH) or "company"),
+        company_slug=fields.portable(slugify(company, max_length=SLUG_LENGTH)) if company else "",
         date_posted=date_posted,
         date_modified=_date_modified(found, raw.source, context, note),
         description_html=description_html,
         summary=summarize_text(text),
         valid_through=own_expiry or _board_expiry(date_posted, context, note),
         location=_location(found, note),
-        regions=_regions(found, text, remote, note),
+        regions=_regions(found, remote, note),
         remote=remote,
-        employment_type=_employment_type(found, text, note),
+        employment_type=_employment_type(found, note),
         salary=_salary(found, note),
         apply_url=_apply_url(found, note),
         tags=_tags(found, text, context.taxonomy, note),
         draft=_draft(found, note),
         identifier=_identifier(found, note),
         index=raw.index,
+        language=language_of(text),
     )
+    _warn_about_markup(posting, note)
     _warn_about_age(posting, own_expiry is None, context, note)
     return replace(posting, provenance=tuple(note.provenance.items())), note.problems
+
+
+def _warn_about_markup(posting: Posting, note: _Reporter) -> None:
+    """Say why a page carries no Google Jobs markup: a required property is not known."""
+    gaps = [gap for gap in posting.markup_gaps if gap != "company"]  # that one is an error
+    if gaps and not posting.draft:
+        what = f"the page carries no Google Jobs markup: it needs `{'`, `'.join(gaps)}`"
+        fix = "add " + " and ".join(f"`{gap}:`" for gap in gaps) + " in front matter"
+        note.warn(what, fix, *gaps)
 
 
 def is_dated_by_posting(posting: Posting) -> bool:
@@ -103,6 +119,10 @@ class _Reporter:
         # stores and loads each once instead of once per posting.
         self.provenance[sys.intern(field_name)] = sys.intern(source)
 
+    def fail(self, message: str, fix: str) -> None:
+        """Report what the posting cannot be published without (it builds under --keep-going)."""
+        self.problems.append(error(self.raw.source, self.prefix + message, fix, None))
+
     def warn(self, message: str, fix: str, *keys: str) -> None:
         lines = [self.raw.front_matter_lines[k] for k in keys if k in self.raw.front_matter_lines]
         line = lines[0] if lines else None
@@ -115,29 +135,40 @@ CURATED_KEYS = (
     "title", "company", "date", "updated", "expires", "valid_through", "location", "regions",
     "remote", "employment_type", "salary", "apply_url", "tags", "draft", "slug",
 )  # fmt: skip
+# Other keys the sources curators copy from use for a field, in the order they are tried
+# after the field's own key (README, "Front matter keys").
+KEY_ALIASES = {
+    "company": ("summary", "company_name", "employer", "organization", "hiring_organization"),
+    "date": ("created", "posted", "published", "post-date", "post_date", "date_posted",
+             "datePosted", "date-posted", "posted_at", "created_at", "published_at"),
+    "employment_type": ("contract", "job_type", "type", "employment", "commitment"),
+    "apply_url": ("apply", "apply_link", "application_url", "url", "link"),
+    "title": ("position", "job_title", "role"),
+}  # fmt: skip
 
 
-def _curated(front_matter: Mapping[str, Any]) -> Found:
-    """Front matter fields, with remoteok's `summary` (the company) and `expires` mapped."""
-    curated = {key: front_matter[key] for key in CURATED_KEYS if key in front_matter}
-    if "summary" in front_matter and "company" not in curated:
-        curated["company"] = front_matter["summary"]
-    if "expires" in curated:
-        curated["valid_through"] = curated.pop("expires")
-    return present(curated)
+def _curated(front_matter: Mapping[str, Any]) -> tuple[Found, dict[str, str]]:
+    """Front matter fields, each by its own key or the first alias given, and the key used."""
+    keys = {key: key for key in CURATED_KEYS if key in front_matter}
+    for field_name, aliases in KEY_ALIASES.items():
+        given = [alias for alias in aliases if not is_placeholder(front_matter.get(alias))]
+        if field_name not in keys and given:
+            keys[field_name] = given[0]
+    if "expires" in keys:
+        keys["valid_through"] = keys.pop("expires")
+    curated = present({field_name: front_matter[key] for field_name, key in keys.items()})
+    if keys.get("employment_type") == "contract":  # `contract: 6 month` is a contract
+        kind = fields.parse_employment_type(curated.get("employment_type"))
+        curated["employment_type"] = kind if kind not in (None, "OTHER") else "CONTRACTOR"
+    return curated, {field_name: keys[field_name] for field_name in curated}
 
 
-def _curated_sources(raw: RawPosting, curated: Found) -> Sources:
+def _curated_sources(raw: RawPosting, keys: dict[str, str]) -> Sources:
     """Name the front matter key, and its line, each curated field came from."""
     lines = raw.front_matter_lines
-    names = {key: key for key in curated}
-    if "company" in names and "company" not in raw.front_matter:
-        names["company"] = "summary"  # remoteok's
-    if "valid_through" in names and "expires" in raw.front_matter:
-        names["valid_through"] = "expires"
     return {
         key: f"front matter `{name}`" + (f" (line {lines[name]})" if name in lines else "")
-        for key, name in names.items()
+        for key, name in keys.items()
     }
 
 
@@ -178,13 +209,14 @@ def _valid_through(found: Found, note: _Reporter) -> datetime | None:
 
 
 def _company(found: Found, note: _Reporter) -> str:
+    """The company, or none: a posting is never published under a made-up name."""
     company = _clean(found.get("company"))
     if company:
         note.took("company", "company")
         return smart_title(company)
-    note.missing("company", "company", '"Unknown company"')
-    note.took("company", fallback="no company found: a placeholder")
-    return "Unknown company"
+    note.fail("no company found; the posting shows none", "add `company:` in front matter")
+    note.took("company", fallback="no company found")
+    return ""
 
 
 def _date_posted(found: Found, source: str, context: Context, note: _Reporter) -> datetime:
@@ -247,21 +279,18 @@ def _warn_about_age(posting: Posting, aged_out: bool, context: Context, note: _R
         note.warn(what, fix, "date")
 
 
-def _regions(found: Found, text: str, remote: bool, note: _Reporter) -> tuple[Region, ...]:
-    """The curator's regions, else those the location names, else Worldwide if the ad says so."""
-    names = [name for name in _as_list(found.get("regions"), ",;/") if name]
-    if names:
-        by_slug = {}
-        for region in map(fields.region_named, names):
-            by_slug.setdefault(region.slug, region)  # "Nordics, nordics" is one region
-        note.took("regions", "regions")
-        return tuple(by_slug.values())
+def _regions(found: Found, remote: bool, note: _Reporter) -> tuple[Region, ...]:
+    """The regions given (front matter, JSON-LD, the ad's sentences), else those the location
+    names; each name that is no region is reported, never made a page."""
     location = _clean(found.get("location"))
-    regions = fields.regions_in(location)
+    if "regions" in found:
+        regions = _named_regions(found["regions"], note)
+        if regions:
+            note.took("regions", "regions")
+            return regions
+    regions = fields.regions_in(location, codes=True)
     if regions:
         note.took("regions", fallback=f"read from the location ({note.sources['location']})")
-    elif remote and (regions := fields.worldwide_in(text)):
-        note.took("regions", fallback="the description says the job can be done from anywhere")
     if not location and not regions:
         note.missing("location", "location", '"Remote"')
     elif remote and not regions:
@@ -270,6 +299,25 @@ def _regions(found: Found, text: str, remote: bool, note: _Reporter) -> tuple[Re
     return regions
 
 
+def _named_regions(value: Any, note: _Reporter) -> tuple[Region, ...]:
+    """Read a list of region names; warn of each that names no region ("Germny", "[]")."""
+    if isinstance(value, tuple) and all(isinstance(item, Region) for item in value):
+        return value  # found in the ad's sentences
+    by_slug: dict[str, Region] = {}
+    for name in _as_list(value, ",;/") or [""]:
+        named = places.regions_named(name)
+        if not named:
+            what = f"region {name!r} is not a country or region the board knows"
+            note.warn(what, "write a country (name or ISO code) or a region such as Europe, "
+                      "EMEA or Worldwide", "regions")  # fmt: skip
+        if re.match(r"\s*[\[{'\"]", name) and named:
+            note.warn(f"regions {name!r} is a list written as text", _LIST_FIX, "regions")
+        for region in named:
+            by_slug.setdefault(region.slug, region)  # "Nordics, nordics" is one region
+    return tuple(by_slug.values())
+
+
+_LIST_FIX = "write the regions as a YAML list: [Canada, United States]"
 # Google Jobs lists a fully remote job only with the places its applicants may live in.
 _REGIONS_FIX = "add `regions:` in front matter, e.g. [Worldwide] or [Europe, United States]"
 
@@ -294,12 +342,10 @@ def _location(found: Found, note: _Reporter) -> str:
     return location
 
 
-def _employment_type(found: Found, text: str, note: _Reporter) -> str | None:
+def _employment_type(found: Found, note: _Reporter) -> str | None:
     kind = fields.parse_employment_type(found.get("employment_type"))
     if kind:
         note.took("employment_type", "employment_type")
-    elif kind := fields.employment_type_in_text(text):
-        note.took("employment_type", fallback="named in the description")
     else:
         note.missing("employment type", "employment_type")
     return kind
@@ -308,7 +354,7 @@ def _employment_type(found: Found, text: str, note: _Reporter) -> str | None:
 def _salary(found: Found, note: _Reporter) -> Salary | None:
     if "salary" not in found:
         return None
-    salary = fields.parse_salary(found["salary"])
+    salary = pay.parse_salary(found["salary"])
     if salary:
         note.took("salary", "salary")
     else:

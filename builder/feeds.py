@@ -107,9 +107,10 @@ def _add_entry(generator: FeedGenerator, posting: Posting, link: str) -> None:
     entry = generator.add_entry(order="append")
     entry.id(posting.uid)
     entry.guid(posting.uid, permalink=False)
-    entry.title(f"{posting.title} at {posting.company}")
+    entry.title(posting.headline)
     entry.link(href=link, rel="alternate")
-    entry.author({"name": posting.company})
+    if posting.company:  # never a made-up author
+        entry.author({"name": posting.company})
     entry.description(posting.summary)
     entry.content(posting.description_html, type="html")
     entry.published(posting.date_posted)
@@ -142,15 +143,15 @@ def _json_item(posting: Posting, link: str) -> dict[str, Any]:
     return {
         "id": posting.uid,
         "url": link,
-        "title": f"{posting.title} at {posting.company}",
+        "title": posting.headline,
         "content_html": posting.description_html,
         "summary": posting.summary,
         "date_published": posting.date_posted.isoformat(),
         "date_modified": posting.updated.isoformat(),
         "tags": [tag.name for tag in posting.tags],
-        "authors": [{"name": posting.company}],
+        "authors": [{"name": posting.company}] if posting.company else [],
         "_job": {
-            "company": posting.company,
+            "company": posting.company or None,
             "regions": [region.name for region in posting.regions],
             "remote": posting.remote,
             "location": posting.place,

@@ -6,11 +6,12 @@ extract.py then overlays the curator's front matter and fills what is still miss
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
 
-from builder import fields
+from builder import fields, pay, titles
 from builder.model import RawPosting
 from builder.normalize import REAL_TAG, body_to_html, html_to_text, unescape_if_escaped
 
@@ -52,14 +53,17 @@ def _from_jsonld(raw: RawPosting) -> Layout:
         "date": job.get("datePosted"),
         "valid_through": job.get("validThrough"),
         "employment_type": job.get("employmentType"),
-        "salary": fields.salary_from_jsonld(job.get("baseSalary")),
+        "salary": pay.salary_from_jsonld(job.get("baseSalary")),
         "location": _jsonld_place(job.get("jobLocation")),
         "regions": _jsonld_regions(job.get("applicantLocationRequirements")),
         "remote": job.get("jobLocationType") == "TELECOMMUTE" or None,
         "apply_url": job.get("url"),
         "identifier": _jsonld_identifier(job.get("identifier")),
     }
-    sources = {key: f"JSON-LD `{JSONLD_KEYS[key]}`" for key in present(found)}
+    if raw.system:  # a hiring system's job JSON, read as the JobPosting it describes
+        sources = {key: f"{raw.system} job JSON" for key in present(found)}
+    else:
+        sources = {key: f"JSON-LD `{JSONLD_KEYS[key]}`" for key in present(found)}
     return present(found), sources, body_to_html(description, body_format)
 
 
@@ -136,7 +140,7 @@ def _badges(badges: list[str]) -> Found:
     found: Found = {}
     for badge in badges:
         text = re.sub(r"[^\w\s$€£¥₹,.~()/+:–—-]", "", badge).strip()  # drop emoji
-        if fields.parse_salary(text):
+        if pay.parse_salary(text):
             found["salary"] = text
         elif fields.is_remote_text(text) or fields.regions_in(text):
             found["location"] = text
@@ -153,16 +157,16 @@ def _from_text(raw: RawPosting) -> Layout:
     used = set()
     if content and FILE_NAME_LINE.search(lines[content[0]].strip()):
         used.add(content.pop(0))  # a scraper's file name, not the title
-    if content and _looks_like_title(lines[content[0]]):
+    first = lines[content[0]] if content else ""
+    if header := titles.pipe_line(first):
+        found.update(header)  # the line stays in the ad: it is the ad's own header
+        where = f"the `Company | Title | …` header line (line {raw.body_line + content[0]})"
+        sources.update(dict.fromkeys(header, where))
+    elif content and titles.looks_like_title(first) and "title" not in raw.front_matter:
         used.add(content[0])
-        found["title"] = smart_title(lines[content[0]].strip())
+        found["title"] = smart_title(first.strip())
         sources["title"] = f"first short line (line {raw.body_line + content[0]})"
-        company = TITLE_COMPANY.search(found["title"])
-        # "Title - Heroku" names the company only if the ad names it again: "- Lyon" may not.
-        rest = "\n".join(lines[content[0] + 1 :]).lower()
-        if company and company.group(1).strip().lower() in rest:
-            found["company"] = company.group(1).strip()
-            sources["company"] = "`Title - Company` line, named again in the ad"
+        _title_company(found, sources, "\n".join(lines[content[0] + 1 :]))
     for number, line in enumerate(lines):
         label = LOCATION_LABEL.match(line)
         if label and "location" not in found:
@@ -176,9 +180,14 @@ def _from_text(raw: RawPosting) -> Layout:
     return found, sources, body_to_html(body, "text")
 
 
-def _looks_like_title(line: str) -> bool:
-    text = line.strip()
-    return 3 <= len(text) <= 120 and len(text.split()) <= 16 and not text.endswith((".", ":", ";"))
+def _title_company(found: Found, sources: Sources, rest: str) -> None:
+    """Take the company from a `Title - Company (Remote, …)` line, if the ad names it again:
+    "- Lyon" may be a place."""
+    title = titles.clean_title(found["title"], "")[0]
+    company = TITLE_COMPANY.search(title)
+    if company and company.group(1).strip().lower() in rest.lower():
+        found["company"] = company.group(1).strip()
+        sources["company"] = "`Title - Company` line, named again in the ad"
 
 
 def smart_title(text: str) -> str:
@@ -207,10 +216,9 @@ def _from_html(raw: RawPosting) -> Layout:
     apply = re.search(
         r"apply[^<]{0,40}<a\s[^>]*href\s*=\s*[\"']([^\"']+)[\"'][^>]*>.*?</a>", body, re.I | re.S
     )
-    if apply:
-        found["apply_url"] = apply.group(1)
+    if apply:  # the sentence stays in the description: never drop the ad's text
+        found["apply_url"] = html.unescape(apply.group(1))  # as a browser reads an attribute
         sources["apply_url"] = "HTML link after the word apply"
-        body = body[: apply.start()] + body[apply.end() :]
     return found, sources, body_to_html(body, "html")
 
 
@@ -222,6 +230,17 @@ FORMAT_RULES: dict[str, Callable[[RawPosting], Layout]] = {
 }
 
 
+# What sources write for a value they do not have: never published as if it were one.
+PLACEHOLDERS = {"none", "null", "nil", "n/a", "na", "-", "--", "unknown", "unknown company",
+                "tbd", "tba", "undefined", "not specified", "[]", "{}"}  # fmt: skip
+
+
 def present(found: Found) -> Found:
-    """Drop the fields that came out empty."""
-    return {key: value for key, value in found.items() if value not in (None, "", [])}
+    """Drop the fields that came out empty, or hold a placeholder such as "None"."""
+    return {key: value for key, value in found.items() if not is_placeholder(value)}
+
+
+def is_placeholder(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().casefold() in PLACEHOLDERS or not value.strip()
+    return value in (None, [])

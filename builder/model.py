@@ -33,6 +33,8 @@ class RawPosting:
     index: int = 0  # position of this posting within a file that holds several
     count: int = 1  # how many postings the file holds
     front_matter_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    system: str = ""  # the hiring system (Greenhouse, Lever, Ashby) whose job JSON this was
+    reading: str = ""  # how the file had to be read, when not as written (lenient JSON)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class Posting:
     index: int = 0  # position within a file that holds several postings
     key: str = ""  # the file's path inside the content folder: its identity
     date_modified: datetime | None = None  # the last edit, when known
+    language: str = ""  # the description's language when detected and not the site's, e.g. "fr"
     # (field, where its value came from) for `check --explain`: a tuple, so it pickles
     provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # A digest of everything the posting was made from, plus its slug: pages that show it
@@ -135,6 +138,22 @@ class Posting:
     def remote_from(self, region: Region) -> bool:
         """Tell whether people living anywhere in `region` may apply and work from there."""
         return self.remote and any(mine.includes(region) for mine in self.regions)
+
+    @property
+    def headline(self) -> str:
+        """The title and, when known, the company: 'SRE at Acme' (feeds, page titles)."""
+        return f"{self.title} at {self.company}" if self.company else self.title
+
+    @property
+    def markup_gaps(self) -> tuple[str, ...]:
+        """The front matter keys Google Jobs' required properties lack (none: the page may
+        carry JobPosting markup): a company, and a place or, for a remote job, a region."""
+        gaps = [] if self.company else ["company"]
+        if self.remote and not self.regions:
+            gaps.append("regions")
+        elif not self.remote and not self.location:
+            gaps.append("location")
+        return tuple(gaps)
 
     @property
     def path(self) -> str:
@@ -263,7 +282,7 @@ class Site:
     @cached_property
     def by_company(self) -> dict[str, tuple[Posting, ...]]:
         """Map each company slug to its postings, open ones first."""
-        groups = _group(self.postings, lambda p: [p.company_slug])
+        groups = _group(self.postings, lambda p: [p.company_slug] if p.company_slug else [])
         return {slug: self._open_first(groups[slug]) for slug in sorted(groups)}
 
     def _open_first(self, postings: list[Posting]) -> tuple[Posting, ...]:

@@ -243,6 +243,14 @@ def body_to_html(body: str, body_format: str) -> str:
     return sanitize_html(unescape_if_escaped(body))
 
 
+HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"', re.I)
+
+
+def links_in(fragment: str) -> list[str]:
+    """The targets of a sanitized fragment's links, as a browser reads them (`&amp;` is &)."""
+    return [html.unescape(href) for href in HREF.findall(fragment)]
+
+
 def html_to_text(fragment: str) -> str:
     """Extract readable text from HTML: block elements become line breaks."""
     text = _sanitized_text(fragment)

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from builder.hiring import as_job_posting, system_of
 from builder.model import Format, RawPosting
 from builder.normalize import REAL_TAG, repair_text, repair_values
 from builder.problems import Problem, error
@@ -101,6 +102,8 @@ def read_posting(source: str, data: bytes) -> ReadResult:
 
 
 def _read_text(source: str, text: str) -> ReadResult:
+    if not YAML.detect(text) and _lacks_opening_line(text):
+        return _one_line_up(*_read_text(source, "---\n" + text))
     if not YAML.detect(text):
         return _read_body(source, text, {}, 1)
     try:
@@ -115,6 +118,32 @@ def _read_text(source: str, text: str) -> ReadResult:
     postings, problems = _read_body(source, body, front_matter, body_line)
     lines = MappingProxyType(_key_lines(block, block_line))
     return [replace(raw, front_matter_lines=lines) for raw in postings], problems
+
+
+def _one_line_up(postings: list[RawPosting], problems: list[Problem]) -> ReadResult:
+    """Number lines as the file does, which lacks the `---` line the text was read with."""
+    moved = [
+        replace(raw, body_line=raw.body_line - 1,
+                front_matter_lines=MappingProxyType(
+                    {key: line - 1 for key, line in raw.front_matter_lines.items()}))
+        for raw in postings
+    ]  # fmt: skip
+    return moved, [replace(p, line=p.line - 1 if p.line else p.line) for p in problems]
+
+
+HEADLESS_BLOCK = re.compile(r"\A((?:[a-z_][\w-]*[ \t]*:[^\n]*\n){2,40})---[ \t]*\n")
+FRONT_MATTER_KEYS = {"title", "company", "date", "location", "tags", "salary", "apply_url",
+                     "created", "posted", "published", "post-date", "datePosted"}  # fmt: skip
+
+
+def _lacks_opening_line(text: str) -> bool:
+    """Tell whether the file is front matter without its opening `---`: lines of lower-case
+    `key: value` naming a posting's fields (`title:`, `company:`…), then a `---` line."""
+    block = HEADLESS_BLOCK.match(text)
+    if not block:
+        return False
+    keys = {line.split(":", 1)[0].strip() for line in block.group(1).splitlines()}
+    return len(keys & FRONT_MATTER_KEYS) >= 2
 
 
 def _key_lines(block: str, block_line: int) -> dict[str, int]:
@@ -264,25 +293,66 @@ _JSON_FIX = "fix the JSON, or save the posting as text or Markdown"
 
 
 def _read_html_page(source: str, body: str, front_matter: dict[str, Any], line: int) -> ReadResult:
+    """Read a page's JSON-LD JobPostings, or else the page itself as an HTML posting."""
     documents = []
     for block in _ScriptCollector.collect(body):
         document, why, _ = _parse_json(block)
         if why:
             return [], [error(source, f"JSON-LD in the page {why}", _JSON_FIX)]
         documents.append(document)
+    if not any(True for _ in _job_postings(documents)) and HTML_PAGE.match(body):
+        page = MappingProxyType(front_matter)
+        return [RawPosting(source, "html", _page_body(body), page, line)], []
     return _postings_from_jsonld(source, documents, front_matter, line, in_page=True)
 
 
+PAGE_BODY = re.compile(r"<body\b[^>]*>(.*?)(?:</body>|\Z)", re.I | re.S)
+NOT_CONTENT = re.compile(r"<(script|style|head|nav|footer)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+
+
+def _page_body(page: str) -> str:
+    """The content of a page's <body>, without its scripts, styles and navigation."""
+    body = PAGE_BODY.search(page)
+    content = body.group(1) if body else page
+    if "<h1" not in content.lower() and (title := re.search(r"<title>(.*?)</title>", page, re.S)):
+        content = f"<h1>{title.group(1)}</h1>" + content
+    return NOT_CONTENT.sub("", content)
+
+
 def _parse_json(text: str) -> tuple[Any, str | None, int]:
-    """Parse JSON; on failure, also say what is wrong and on which line of the text."""
+    """Parse JSON; on failure, also say what is wrong and on which line of the text.
+
+    Strings holding raw line breaks or tabs, which strict JSON forbids but pages copied from
+    the web often have, are read leniently (the posting's `check --explain` says so)."""
     try:
         return json.loads(text), None, 1
     except json.JSONDecodeError as exc:
+        if exc.msg.startswith("Invalid control character"):
+            return _parse_json_leniently(text)
         return None, f"is not valid: {exc.msg}", exc.lineno
     except ValueError:  # Python refuses integers of over 4,300 digits
         return None, "holds a number of over 4,300 digits, too long to read", 1
     except RecursionError:
         return None, "is nested too deeply", 1
+
+
+LENIENT = "read leniently: its strings hold raw line breaks, which strict JSON forbids"
+
+
+def _parse_json_leniently(text: str) -> tuple[Any, str | None, int]:
+    try:
+        return _Lenient(json.loads(text, strict=False)), None, 1
+    except json.JSONDecodeError as exc:
+        return None, f"is not valid: {exc.msg}", exc.lineno
+    except (ValueError, RecursionError):
+        return None, "is not valid JSON", 1
+
+
+class _Lenient(list):  # type: ignore[type-arg]
+    """A JSON document that could only be read leniently: one item, marked so."""
+
+    def __init__(self, document: Any) -> None:
+        super().__init__([document])
 
 
 class _ScriptCollector(HTMLParser):
@@ -323,14 +393,34 @@ def _postings_from_jsonld(
     found = list(_job_postings(document))
     if not found:
         what = "the page has no JSON-LD JobPosting" if in_page else "JSON is not a JobPosting"
-        fix = 'give it "@type": "JobPosting", or save the posting as text or Markdown'
+        fix = (
+            'give it "@type": "JobPosting", or paste a Greenhouse, Lever or Ashby job as the '
+            "API gives it, or save the posting as text or Markdown"
+        )
         return [], [error(source, what, fix, None if in_page else line)]
     fm = MappingProxyType(front_matter)
+    note = LENIENT if _is_lenient(document) else ""
     postings = [
-        RawPosting(source, "jsonld", "", fm, line, MappingProxyType(repair_values(item)), index)
-        for index, item in enumerate(found)
+        RawPosting(
+            source,
+            "jsonld",
+            "",
+            fm,
+            line,
+            MappingProxyType(repair_values(item)),
+            index,
+            system=system,
+            reading=note,
+        )
+        for index, (item, system) in enumerate(found)
     ]
     return postings, []
+
+
+def _is_lenient(document: Any) -> bool:
+    return isinstance(document, _Lenient) or (
+        isinstance(document, list) and any(isinstance(item, _Lenient) for item in document)
+    )
 
 
 def _depth(document: Any) -> int:
@@ -350,8 +440,9 @@ def _children(node: list[Any] | dict[str, Any]) -> list[Any]:
     return list(node.values()) if isinstance(node, dict) else node
 
 
-def _job_postings(node: Any) -> Iterator[dict[str, Any]]:
-    """Yield every JobPosting object in a JSON-LD document: single, list or @graph."""
+def _job_postings(node: Any) -> Iterator[tuple[dict[str, Any], str]]:
+    """Yield every JobPosting in a JSON-LD document (single, list or @graph), and every job
+    of a hiring system's JSON as one, each with the system's name ("" for JSON-LD)."""
     if isinstance(node, list):
         for item in node:
             yield from _job_postings(item)
@@ -359,9 +450,13 @@ def _job_postings(node: Any) -> Iterator[dict[str, Any]]:
         kinds = node.get("@type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
         if "JobPosting" in kinds:
-            yield node
+            yield node, ""
+        elif system := system_of(node):
+            yield as_job_posting(system, node), system
         elif "@graph" in node:
             yield from _job_postings(node["@graph"])
+        elif isinstance(node.get("jobs"), list):  # a job board's list of jobs
+            yield from _job_postings(node["jobs"])
 
 
 def git_dates(content_dir: Path, now: datetime) -> tuple[dict[str, datetime], dict[str, datetime]]:

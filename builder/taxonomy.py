@@ -30,6 +30,34 @@ VERB_AFTER = re.compile(
 )
 
 
+# A name in a list: after ", " or "and ", or before "," or " and" / " or".
+LISTED_BEFORE = re.compile(r"(?:,|\band|\bor|/)\s*\Z")
+LISTED_AFTER = re.compile(r"\s*(?:,|/|\s(?:and|or)\b)")
+# "no Java", "not a Kubernetes shop", "don't need Puppet or Chef": mentions that are not asks.
+NEGATION = re.compile(
+    r"\b(?:no|not|without|never|nor|don['’]t need|do not need|no need for|isn['’]t)\s+"
+    r"(?:(?:a|an|any|the|prior|previous|experience with|with|in)\s+)*"
+    r"(?:[\w.#+-]+\s*(?:,|or|and|/)\s*){0,2}\Z",
+    re.I,
+)
+
+
+# Text pasted from a PDF or a table loses its spaces: "languagesC#.NET", "cloudAzure".
+GLUED = re.compile(r"\b([a-z]{4,})(?=[A-Z]|[.#][A-Z])|(?<=#)(?=\.[A-Z])")
+
+
+def _unglued(text: str) -> str:
+    """Part a lower-case word from a name glued to its end, and C# from a glued .NET."""
+    return GLUED.sub(lambda m: (m.group(1) or "") + " ", text) if GLUED.search(text) else text
+
+
+def _negated(text: str, start: int) -> bool:
+    """Tell whether the clause before a mention negates it."""
+    window = text[max(0, start - 50) : start]
+    clause = re.split(r"[.;:!?\n(]", window)[-1]
+    return bool(NEGATION.search(clause))
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     """Skills by alias, with one compiled pattern that finds any of them."""
@@ -42,23 +70,48 @@ class Taxonomy:
 
     def tag_text(self, text: str) -> tuple[Tag, ...]:
         """Find every skill the text mentions, in taxonomy order."""
-        aliases, strict = self._names_in(text)
+        aliases, strict = self._names_in(_unglued(text))
         found = {self.by_alias.get(alias.lower()) for alias in aliases}
         found.update(self.strict_names[name] for name in strict)
         places = sorted(place for tag in found if tag for place in self._places[tag])
         return tuple(self.tags[place] for place in places)
 
     def _names_in(self, text: str) -> tuple[set[str], set[str]]:
-        """Collect the aliases the text mentions, and the strict names it uses as names."""
+        """Collect the aliases the text mentions, and the strict names it uses as names;
+        never a mention the text negates ("no Java needed")."""
         aliases: set[str] = set()
         strict: set[str] = set()
         for match in self.pattern.finditer(text):
             word = match.group()
+            if _negated(text, match.start()):
+                continue
             if word not in self.strict_names:
                 aliases.add(word)
             elif word not in strict and not self._is_verb(match, text):
                 strict.add(word)
+        strict |= self._listed_in_lower_case(text)
         return aliases, strict
+
+    def _listed_in_lower_case(self, text: str) -> set[str]:
+        """Strict names an ad in lower case gives in a list: "go, ruby and python"."""
+        found = set()
+        for match in self._strict_any_case.finditer(text):
+            name = self._strict_by_lower.get(match.group().lower())
+            listed = LISTED_BEFORE.search(text, max(0, match.start() - 6), match.start())
+            listed = listed or LISTED_AFTER.match(text, match.end())
+            if name and listed and not _negated(text, match.start()):
+                found.add(name)
+        return found
+
+    @cached_property
+    def _strict_by_lower(self) -> dict[str, str]:
+        return {name.lower(): name for name in self.strict_names}
+
+    @cached_property
+    def _strict_any_case(self) -> re.Pattern[str]:
+        if not self.strict_names:
+            return re.compile(r"(?!x)x")
+        return re.compile(BEFORE + f"(?i:{_trie_pattern(self._strict_by_lower)})" + AFTER)
 
     def _is_verb(self, match: re.Match[str], text: str) -> bool:
         # "Go" the language, never "go" the verb nor "Go to…" opening a sentence; a line that
@@ -133,8 +186,8 @@ def _valid_skill(skill: Any) -> bool:
     texts = all(
         isinstance(skill.get(key), str) and skill[key] for key in ("name", "slug", "category")
     )
-    aliases = skill.get("aliases") or []
-    return texts and isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)
+    lists = [skill.get("aliases") or [], skill.get("strict_aliases") or []]
+    return texts and all(isinstance(v, list) and all(isinstance(a, str) for a in v) for v in lists)
 
 
 def build_taxonomy(document: dict[str, Any]) -> Taxonomy:
@@ -150,6 +203,8 @@ def build_taxonomy(document: dict[str, Any]) -> Taxonomy:
             by_alias[skill["name"].lower()] = tag
         for alias in skill.get("aliases") or []:
             by_alias[str(alias).lower()] = tag
+        for alias in skill.get("strict_aliases") or []:  # matched as strict names are
+            strict[str(alias)] = tag
     categories = tuple(document.get("categories") or sorted({t.category for t in tags}))
     return Taxonomy(tags, categories, by_alias, strict, _compile(by_alias, strict))
 

@@ -155,10 +155,16 @@ We use Rust and k8s.
 
 def test_missing_fields_warn_and_fall_back(content, tmp_path):
     write(content, "bare.txt", "You will keep our Kafka clusters healthy. Lots of on-call.\n")
-    result = build_site(content, tmp_path / "site")
-    assert result.written and not result.errors
+    refused = build_site(content, tmp_path / "refused")
+    assert not refused.written and [p.message for p in refused.errors] == [
+        "no company found; the posting shows none"
+    ]
+    result = build_site(content, tmp_path / "site", keep_going=True)
+    assert result.written
     [job] = result.postings
-    assert job.company == "Unknown company" and job.date_posted == NOW
+    assert job.company == "" and job.date_posted == NOW  # no placeholder, ever
+    page = (tmp_path / "site" / job.path / "index.html").read_text()
+    assert "Unknown" not in page and "application/ld+json" not in page
     messages = [p.message for p in result.problems]
     for field in ("title", "company", "date", "apply URL", "employment type", "location"):
         assert any(m.startswith(f"no {field} found") for m in messages), field
@@ -306,7 +312,7 @@ def test_unknown_tags_with_one_slug_share_one_page_and_cpp_is_not_c(content, tmp
     write(content, "a.txt", "---\ntitle: A\ntags: [C++, Widgetry]\n---\nbody\n")
     write(content, "b.txt", "---\ntitle: B\ntags: [widgetry, c]\n---\nbody\n")
     site = tmp_path / "site"
-    build_site(content, site)
+    build_site(content, site, keep_going=True)  # no company: an error, built all the same
     widgetry = lxml.html.fromstring((site / "tags/widgetry/index.html").read_bytes())
     assert len(widgetry.cssselect(".card")) == 2
     assert (site / "tags/cpp/index.html").is_file() and (site / "tags/c/index.html").is_file()

@@ -48,22 +48,24 @@ content/expiring.txt: 1 warning
   content/expiring.txt:5: warning: expires within 7 days, on 2026-11-27 — set a later `expires:` \
 if the job is still open; it closes by itself otherwise
 content/future.txt: ok; future: left out until 2027-01-05 (or built with --future)
-content/notitle.txt: 4 warnings
-  content/notitle.txt: warning: no company found; using "Unknown company" — add `company:` in \
+content/notitle.txt: 1 error; 4 warnings
+  content/notitle.txt: error: no company found; the posting shows none — add `company:` in \
 front matter
   content/notitle.txt: warning: no date found; using the build date — add `date:` in front matter
   content/notitle.txt: warning: no location found; using "Remote" — add `location:` in front \
 matter
   content/notitle.txt: warning: no title found; using "We need someone to run our databases." — \
 add `title:` in front matter
+  content/notitle.txt: warning: the page carries no Google Jobs markup: it needs `regions` — \
+add `regions:` in front matter
 content/old.txt: 2 warnings; closed
   content/old.txt:4: warning: older than the board's maximum age of 90 days (posted 2026-01-01), \
 so it is closed — delete the file, or set `expires:` in front matter if the job is still open
   content/old.txt:5: warning: tag 'basket weaving' is not in the taxonomy — """
     + TAG_FIX
     + """
-7 files read: 7 postings = 2 open + 1 closed + 1 drafts + 1 future + 2 skipped; 2 errors, \
-7 warnings
+7 files read: 7 postings = 2 open + 1 closed + 1 drafts + 1 future + 2 skipped; \
+1 of 2 open with Google Jobs markup; 3 errors, 7 warnings
 """
 )
 
@@ -87,11 +89,11 @@ def test_check_gives_each_bad_posting_its_verdict_problems_and_fixes(bad_board):
 
 
 def test_warnings_alone_exit_zero(bad_board):
-    for name in ("broken.txt", "empty.txt"):
+    for name in ("broken.txt", "empty.txt", "notitle.txt"):  # notitle names no company
         (bad_board / "content" / name).unlink()
     done = run_cli("check", "--config", "site.toml", "--now", NOW, cwd=bad_board)
     assert done.returncode == 0, done.stderr
-    assert "5 postings = 2 open + 1 closed + 1 drafts + 1 future + 0 skipped" in done.stderr
+    assert "4 postings = 1 open + 1 closed + 1 drafts + 1 future + 0 skipped" in done.stderr
 
 
 def test_without_a_maximum_age_an_old_posting_stays_open(bad_board):
@@ -108,9 +110,9 @@ def test_check_on_the_seeds_gives_one_verdict_per_posting():
     assert verdicts == [
         "content/000_58eb25f5f920fe53.txt: 3 warnings",
         "content/001_6005c265d0ccf55b.txt: 3 warnings",
-        "content/002_4abe1e0282606664.txt: 3 warnings",
+        "content/002_4abe1e0282606664.txt: 4 warnings",
         "content/003_d0ff996159fdbdb7.txt: 1 warning; closed",
-        "content/004_40b30d2d8d99e4cd.txt: 4 warnings",
+        "content/004_40b30d2d8d99e4cd.txt: 5 warnings",
     ]
     assert (
         "  content/000_58eb25f5f920fe53.txt:4: warning: tag 'admin' is not in the taxonomy — "
@@ -118,7 +120,7 @@ def test_check_on_the_seeds_gives_one_verdict_per_posting():
     ) in done.stderr.splitlines()
     assert done.stderr.endswith(
         "5 files read: 5 postings = 4 open + 1 closed + 0 drafts + 0 future + 0 skipped; "
-        "0 errors, 14 warnings\n"
+        "2 of 4 open with Google Jobs markup; 0 errors, 16 warnings\n"
     )
 
 
@@ -127,7 +129,7 @@ def test_github_format_still_annotates_each_problem(bad_board):
         "check", "--config", "site.toml", "--now", NOW, "--format", "github", cwd=bad_board
     )
     annotations = done.stdout.splitlines()
-    assert len(annotations) == 9
+    assert len(annotations) == 10
     assert "::warning file=content/expiring.txt,line=5::expires within 7 days" in done.stdout
 
 
@@ -161,14 +163,16 @@ def test_explain_names_markdown_rules_and_git_dates():
 
 def test_explain_names_text_rules_front_matter_and_json_ld():
     text = explain("001_6005c265d0ccf55b.txt")
-    assert source_of(text, "title") == "← first short line (line 6)"
+    assert source_of(text, "title") == (
+        "← first short line (line 6) (company, place and terms moved out)"
+    )
     assert source_of(text, "company") == "← `Title - Company` line, named again in the ad"
     assert source_of(text, "location") == "← `location:` line (line 8)"
     curated = explain("004_40b30d2d8d99e4cd.txt")
     assert source_of(curated, "title") == "← front matter `title` (line 3)"
     assert source_of(curated, "company") == "← front matter `company` (line 4)"
     jsonld = explain("003_d0ff996159fdbdb7.txt")
-    assert source_of(jsonld, "title") == "← JSON-LD `title`"
+    assert source_of(jsonld, "title").startswith("← JSON-LD `title`")
     assert source_of(jsonld, "expires") == "← JSON-LD `validThrough`"
     assert source_of(jsonld, "regions") == "← front matter `regions` (line 4)"
 

@@ -4,17 +4,17 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from builder import places
 from builder.fields import (
     employment_type_in_text,
     is_remote_text,
     parse_date,
     parse_employment_type,
-    parse_salary,
-    region_named,
     regions_in,
-    salary_from_jsonld,
 )
 from builder.model import Region, Salary
+from builder.pay import parse_salary, salary_from_jsonld
+from builder.places import region_named, regions_named
 
 EN_DASH = "\u2013"
 MINUS = "\u2212"
@@ -293,11 +293,21 @@ def test_employment_type_in_text(text, expected):
         ("join us remotely", ()),
         ("Trust us", ()),
         ("us-east-1", ()),
-        ("EMEA", ("Europe",)),
+        ("EMEA", ("Europe", "Middle East", "Africa")),  # not Europe alone
+        ("APAC", ("Asia-Pacific",)),
+        ("Remote (North, Central or South America)", ("North America", "Latin America")),
+        ("Located in North America", ("North America",)),
+        ("anywhere in US timezones", ("United States",)),  # not worldwide
+        ("Chile, Remote", ("Chile",)),
+        ("Ukraine/Europe", ("Ukraine", "Europe")),
+        ("REMOTE (US Only)", ("United States",)),
+        ("télétravail depuis la France", ("France",)),
+        ("DACH", ("Germany", "Austria", "Switzerland")),
+        ("Remote (IT department)", ()),  # codes only with codes=True
         ("Anywhere in the world", ("Worldwide",)),
         ("U.S. only", ("United States",)),
         ("Remote - USA", ("United States",)),
-        ("Remote, UK or EU", ("Europe", "United Kingdom")),  # table order, not text order
+        ("Remote, UK or EU", ("United Kingdom", "European Union")),  # the order named
         ("Remote: Germany, France", ("Germany", "France")),
         ("Remote - Latam", ("Latin America",)),
         ("Remote (Brasil)", ("Brazil",)),
@@ -310,11 +320,23 @@ def test_regions_in(text, expected):
     assert tuple(region.name for region in regions_in(text)) == expected
 
 
-def test_regions_in_gives_countries_their_kind():
+def test_regions_in_gives_countries_their_kind_and_the_areas_around_them():
     assert regions_in("Remote (US / Canada)") == (
-        Region("United States", "united-states", "Country"),
-        Region("Canada", "canada", "Country"),
+        Region("United States", "united-states", "Country", ("north-america",)),
+        Region("Canada", "canada", "Country", ("north-america",)),
     )
+    assert regions_in("Remote (US / Canada)")[0].within == ("north-america",)
+    assert places.countries()["DE"].within == ("europe", "european-union")
+
+
+def test_regions_in_reads_iso_codes_only_when_asked():
+    assert [r.slug for r in regions_in("Berlin, DE", codes=True)] == ["germany"]
+    assert [r.slug for r in regions_in("US, CA, MEX", codes=True)] == [
+        "united-states",
+        "canada",
+        "mexico",
+    ]
+    assert regions_in("Berlin, DE") == ()
 
 
 def test_regions_in_reads_usa_with_dots():
@@ -328,7 +350,8 @@ def test_regions_in_reads_usa_with_dots():
         ("UK", Region("United Kingdom", "united-kingdom", "Country")),
         ("usa", Region("United States", "united-states", "Country")),
         ("Europe", Region("Europe", "europe", "AdministrativeArea")),
-        ("EMEA", Region("Europe", "europe", "AdministrativeArea")),
+        ("DE", Region("Germany", "germany", "Country")),
+        ("CAN", Region("Canada", "canada", "Country")),
         ("Worldwide", Region("Worldwide", "worldwide", "AdministrativeArea")),
     ],
 )
@@ -339,14 +362,22 @@ def test_region_named_maps_a_known_name_to_its_table_entry(name, expected):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("Nordics", Region("Nordics", "nordics", "AdministrativeArea")),
-        ("  DACH region ", Region("DACH region", "dach-region", "AdministrativeArea")),
-        ("US and Canada", Region("US and Canada", "us-and-canada", "AdministrativeArea")),
-        ("!!!", Region("!!!", "region", "AdministrativeArea")),
+        ("Nordics", ["denmark", "finland", "iceland", "norway", "sweden"]),
+        ("  DACH region ", ["germany", "austria", "switzerland"]),
+        ("US and Canada", ["united-states", "canada"]),
+        ("EMEA", ["europe", "middle-east", "africa"]),
+        ("['Canada', 'United States']", ["canada", "united-states"]),
     ],
 )
-def test_region_named_makes_an_area_for_an_unknown_or_ambiguous_name(name, expected):
-    assert region_named(name) == expected
+def test_regions_named_expands_groupings_and_lists(name, expected):
+    assert [region.slug for region in regions_named(name)] == expected
+    assert region_named(name) is None  # not one region
+
+
+@pytest.mark.parametrize("name", ["!!!", "", "[]", "Germny", "Mars colony", "Germany office"])
+def test_a_name_that_is_no_region_gives_none(name):
+    assert regions_named(name) == ()
+    assert region_named(name) is None
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,9 @@ def test_every_page_stays_inside_the_site_with_a_safe_name(hostile):
 
 def test_hostile_slugs_never_share_a_url(tmp_path):
     content = make_corpus(tmp_path / "content", path_postings(), unicode_postings())
-    done = run_cli("build", "--content", str(content), "--output", str(tmp_path / "site"))
+    done = run_cli(
+        "build", "--keep-going", "--content", str(content), "--output", str(tmp_path / "site")
+    )
     assert done.returncode == 0, done.stderr
     pages = list((tmp_path / "site/jobs").glob("*/index.html"))
     assert len(pages) == len(path_postings()) + len(unicode_postings())

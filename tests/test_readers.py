@@ -85,7 +85,12 @@ BAD = [
     ("yaml not a mapping", b"---\n- a\n- b\n---\nbody", 2, "not a set of `key: value` lines"),
     ("truncated json", b'{\n  "@type": "JobPosting",\n  "title": "SRE', 3, "JSON is not valid"),
     ("json not a posting", b'{"@type": "Organization", "name": "Acme"}', 1, "not a JobPosting"),
-    ("page without posting", b"<!doctype html><p>hi</p>", None, "no JSON-LD JobPosting"),
+    (
+        "page with other JSON-LD",
+        b'<p>hi</p><script type="application/ld+json">{"@type": "Thing"}</script>',
+        None,
+        "no JSON-LD JobPosting",
+    ),
     ("front matter only", b"---\ntitle: x\n---\n\n", 5, "no text below its front matter"),
     ("too large", b"a" * (1024 * 1024 + 1), None, "over the 1 MiB limit"),
 ]

@@ -39,13 +39,13 @@ def test_000_front_matter_with_html_body(seed_site):
     assert {"Go", "Kafka", "Docker", "Terraform", "AWS"} <= {t.name for t in posting.tags}
     document = page(output, f"jobs/{posting.slug}/index.html")
     assert document.cssselect("a.apply")[0].get("href") == "https://remoteok.io/l/71283"
-    assert "Apply here" not in text_of(document, ".description")
+    assert "Apply here" in text_of(document, ".description")  # the ad's text is never dropped
 
 
 def test_001_plain_text_skips_the_file_name_line(seed_site):
     result, output = seed_site
     posting = posting_from(result, "001")
-    assert posting.title == "Service Reliability Engineer (SRE) - Heroku"
+    assert posting.title == "Service Reliability Engineer (SRE)"  # "- Heroku" is the company
     assert posting.company == "Heroku"
     description = text_of(page(output, f"jobs/{posting.slug}/index.html"), ".description")
     assert "Salesforce 283" not in description and ".Txt" not in description
@@ -72,7 +72,7 @@ def test_002_markdown_with_mojibake(seed_site):
 def test_003_jsonld_posting_is_closed_after_valid_through(seed_site):
     result, output = seed_site
     posting = posting_from(result, "003")
-    assert posting.title == "Site Reliability Engineer (Remote Europe)"
+    assert posting.title == "Site Reliability Engineer"  # "(Remote Europe)" is the place
     assert posting.company == "Element"
     assert posting.date_posted.date().isoformat() == "2021-08-12"
     assert posting.employment_type == "FULL_TIME"
@@ -139,7 +139,11 @@ def test_open_posting_pages_carry_one_job_posting(seed_site):
     for posting in result.postings:
         if not posting.is_open(NOW):
             continue
-        [job] = jsonld_blocks(page(output, f"jobs/{posting.slug}/index.html"))
+        blocks = jsonld_blocks(page(output, f"jobs/{posting.slug}/index.html"))
+        if posting.markup_gaps:  # Google's required properties unknown: no markup at all
+            assert blocks == [], posting.source
+            continue
+        [job] = blocks
         assert job["title"] == posting.title
         assert job["datePosted"] == posting.date_posted.isoformat()
         assert job["hiringOrganization"] == {"@type": "Organization", "name": posting.company}

@@ -50,7 +50,7 @@ def test_hostile_pages_run_nothing_and_fetch_nothing_foreign(tmp_path):
     site = tmp_path / "site"
     with serve(site) as base:
         args = ["--content", str(content), "--output", str(site), "--now", NOW]
-        done = run_cli("build", *args, "--base-url", base)
+        done = run_cli("build", "--keep-going", *args, "--base-url", base)
         assert done.returncode == 0, done.stderr
         urls = page_urls(site, base)
         assert len(urls) > 20
