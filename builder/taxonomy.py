@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -51,8 +52,21 @@ def _unglued(text: str) -> str:
     return GLUED.sub(lambda m: (m.group(1) or "") + " ", text) if GLUED.search(text) else text
 
 
-def _negated(text: str, start: int) -> bool:
-    """Tell whether the clause before a mention negates it."""
+NEGATION_WORD = re.compile(r"\b(?:no|not|without|never|nor|don['’]t|do not|isn['’]t)\b", re.I)
+
+
+def _listed(text: str, match: re.Match[str]) -> bool:
+    """Tell whether a name stands in a list: after ", " or "and ", or before "," or " and"."""
+    before = LISTED_BEFORE.search(text, max(0, match.start() - 6), match.start())
+    return bool(before or LISTED_AFTER.match(text, match.end()))
+
+
+def _negated(text: str, start: int, negations: list[int]) -> bool:
+    """Tell whether the clause before a mention negates it (`negations`: where each negating
+    word in the text ends)."""
+    nearest = bisect_right(negations, start) - 1
+    if nearest < 0 or negations[nearest] < start - 50:
+        return False
     window = text[max(0, start - 50) : start]
     clause = re.split(r"[.;:!?\n(]", window)[-1]
     return bool(NEGATION.search(clause))
@@ -81,37 +95,23 @@ class Taxonomy:
         never a mention the text negates ("no Java needed")."""
         aliases: set[str] = set()
         strict: set[str] = set()
+        negations = [found.end() for found in NEGATION_WORD.finditer(text)]  # one pass
         for match in self.pattern.finditer(text):
             word = match.group()
-            if _negated(text, match.start()):
+            if negations and _negated(text, match.start(), negations):
                 continue
-            if word not in self.strict_names:
+            if word in self.strict_names:
+                if word not in strict and not self._is_verb(match, text):
+                    strict.add(word)
+            elif word.lower() in self.by_alias:
                 aliases.add(word)
-            elif word not in strict and not self._is_verb(match, text):
-                strict.add(word)
-        strict |= self._listed_in_lower_case(text)
+            elif _listed(text, match):  # "go, ruby and python" in an ad in lower case
+                strict.add(self._strict_by_lower[word.lower()])
         return aliases, strict
-
-    def _listed_in_lower_case(self, text: str) -> set[str]:
-        """Strict names an ad in lower case gives in a list: "go, ruby and python"."""
-        found = set()
-        for match in self._strict_any_case.finditer(text):
-            name = self._strict_by_lower.get(match.group().lower())
-            listed = LISTED_BEFORE.search(text, max(0, match.start() - 6), match.start())
-            listed = listed or LISTED_AFTER.match(text, match.end())
-            if name and listed and not _negated(text, match.start()):
-                found.add(name)
-        return found
 
     @cached_property
     def _strict_by_lower(self) -> dict[str, str]:
         return {name.lower(): name for name in self.strict_names}
-
-    @cached_property
-    def _strict_any_case(self) -> re.Pattern[str]:
-        if not self.strict_names:
-            return re.compile(r"(?!x)x")
-        return re.compile(BEFORE + f"(?i:{_trie_pattern(self._strict_by_lower)})" + AFTER)
 
     def _is_verb(self, match: re.Match[str], text: str) -> bool:
         # "Go" the language, never "go" the verb nor "Go to…" opening a sentence; a line that
@@ -216,8 +216,8 @@ def _compile(by_alias: dict[str, Tag], strict: dict[str, Tag]) -> re.Pattern[str
     alternatives = []
     if by_alias:
         alternatives.append(f"(?i:{_trie_pattern(by_alias)})")
-    if strict:
-        alternatives.append(_trie_pattern(strict))
+    if strict:  # any case: a strict name in lower case counts only in a list (_names_in)
+        alternatives.append(f"(?i:{_trie_pattern({name.lower() for name in strict})})")
     if not alternatives:
         return re.compile(r"(?!x)x")
     return re.compile(BEFORE + "(?:" + "|".join(alternatives) + ")" + AFTER)

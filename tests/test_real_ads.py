@@ -404,6 +404,8 @@ def test_a_description_not_in_english_says_its_language():
         "entreprises françaises, et pour améliorer nos astreintes.\n"
     )
     assert read(ad)[0].language == "fr"
+    english = "We are looking for an SRE to join the team and run our Go services on AWS."
+    assert read(f"---\ntitle: SRE\ncompany: A\n---\n{english}\n")[0].language == "en"
     assert read("---\ntitle: SRE\ncompany: A\n---\nWe run Go.\n")[0].language == ""
 
 
