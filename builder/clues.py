@@ -78,8 +78,8 @@ def _sentences(text: str) -> list[str]:
 # --- company ------------------------------------------------------------------------------
 
 UPPER = "A-ZÀ-ÖØ-Þ"
-NAME = (rf"[{UPPER}][\w&+-]*(?:\.[a-z]{{2,3}})?(?:[ \t]+(?:[{UPPER}][\w&+-]*|&|of|de|la)){{0,3}}"
-        r"(?!['’]s\b)")  # fmt: skip
+# A possessive's "'s" is left out: "Join Halvard Insurance's team" names Halvard Insurance.
+NAME = rf"[{UPPER}][\w&+-]*(?:\.[a-z]{{2,3}})?(?:[ \t]+(?:[{UPPER}][\w&+-]*|&|of|de|la)){{0,3}}"
 COMPANY_LABEL = re.compile(
     r"^\s*(?:company|employer|organi[sz]ation|hiring company|company name)\s*:\s*(.{2,60})$",
     re.I | re.M,
@@ -141,26 +141,54 @@ def ats_slug(url: str) -> str | None:
     return None
 
 
+def _spans(count: int) -> list[tuple[int, int]]:
+    """The (start, end) word spans of a run of `count` words, the longest first at each start."""
+    return [(start, end) for start in range(count) for end in range(count, start, -1)]
+
+
 def name_from_slug(slug: str, text: str) -> str:
     """Spell a URL's account name as the ad spells the company ("fernwoodlabs" is "Fernwood
     Labs" in an ad that writes it so), else as its words capitalised."""
     key = re.sub(r"[\W_]+", "", slug).lower()
+    spelt = []
     for match in re.finditer(rf"\b{NAME}", text):
         words = match.group(0).split()
-        for end in range(len(words), 0, -1):
-            phrase = " ".join(words[:end])
+        for start, end in _spans(len(words)):
+            phrase = " ".join(words[start:end])
             if re.sub(r"[\W_]+", "", phrase).lower() == key:
-                return phrase
-    return " ".join(word.capitalize() for word in re.split(r"[-_]+", slug) if word)
+                spelt.append((phrase, _name(" ".join(words[start:]))))
+                break
+    if not spelt:
+        return " ".join(word.capitalize() for word in re.split(r"[-_]+", slug) if word)
+    # "brumaire" is "Brumaire Logiciels" where the ad always writes that whole name.
+    runs = [run for _, run in spelt if run]
+    whole = max(set(runs), key=lambda run: (runs.count(run), len(run)), default="")
+    return whole if runs.count(whole) >= 2 and len(whole) > len(spelt[0][0]) else spelt[0][0]
 
 
 # --- dates, employment type ----------------------------------------------------------------
 
 DATE_LINE = re.compile(
-    r"^\s*(?:date\s+)?(?:posted|created|published|post[- ]?date|date posted|listed|opened)"
-    r"(?:\s+on)?\s*[:\-–]?\s*(?P<value>[^\n]{6,40}?)\s*$",
+    r"^\s*(?:date\s+)?(?:posted|created|published|post[- ]?date|date posted|listed|opened"
+    r"|publiée?|veröffentlicht|publicad[oa]|fecha de publicación)"
+    r"(?:\s+(?:on|le|am|el))?\s*[:\-–]?\s*(?P<value>[^\n]{6,80}?)\s*$",
     re.I | re.M,
 )
+EXPIRY_LINE = re.compile(
+    r"^\s*(?:last date to apply|closing date|apply by|applications? (?:close|closes|deadline)"
+    r"|deadline|valid (?:through|until)|expires?|date limite|bewerbungsfrist)"
+    r"(?:\s+(?:on|is))?\s*[:\-–]?\s*(?P<value>[^\n]{6,40}?)\s*$",
+    re.I | re.M,
+)
+
+
+def expiry_in(text: str) -> tuple[str, str] | None:
+    """A `Closing date: 31-Mar-2022` or `Last date to apply: …` line."""
+    for match in EXPIRY_LINE.finditer(text):
+        value = re.split(r"\s[·|•;]\s|\s{2,}", match.group("value"))[0]
+        if fields.parse_date(value):
+            return value, "a `Closing date:` line"
+    return None
 
 
 def date_in(text: str) -> tuple[object, str] | None:

@@ -141,7 +141,7 @@ KEY_ALIASES = {
     "company": ("summary", "company_name", "employer", "organization", "hiring_organization"),
     "date": ("created", "posted", "published", "post-date", "post_date", "date_posted",
              "datePosted", "date-posted", "posted_at", "created_at", "published_at"),
-    "employment_type": ("contract", "job_type", "type", "employment", "commitment"),
+    "employment_type": ("contract", "job_type", "job-type", "type", "employment", "commitment"),
     "apply_url": ("apply", "apply_link", "application_url", "url", "link"),
     "title": ("position", "job_title", "role"),
 }  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from dateutil import parser as dateparser
@@ -49,10 +50,38 @@ def _parse_loose_date(text: str, end_of_day: bool) -> datetime | None:
     try:
         moment = dateparser.parse(text)
     except (ValueError, OverflowError):
-        return None
+        english = _in_english(text)
+        if english == text:
+            return None
+        return _parse_loose_date(english, end_of_day)
     if ":" not in text:  # a date without a time
         return parse_date(moment.date(), end_of_day)
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+MONTH_LOCALES = ("fr", "de", "es", "pt", "it", "nl")  # the languages of the board's ads
+JOINING_WORDS = re.compile(r"\b(?:de|del|le|el|der|den|am|il)\b\.?", re.I)
+
+
+def _in_english(text: str) -> str:
+    """Write another language's month names in English ("6 février 2024" → "6 February
+    2024"), from CLDR's names through Babel, for dateutil to read."""
+    names = _month_names()
+    words = re.split(r"(\w+\.?)", text)
+    english = [names.get(word.lower().rstrip("."), word) for word in words]
+    return JOINING_WORDS.sub(" ", "".join(english))
+
+
+@cache
+def _month_names() -> dict[str, str]:
+    from babel import Locale
+
+    months = {}
+    for code in MONTH_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for number, name in Locale(code).months["format"][width].items():
+                months.setdefault(name.lower().rstrip("."), date(2000, number, 1).strftime("%B"))
+    return months
 
 
 # --- employment type -----------------------------------------------------------------------

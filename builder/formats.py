@@ -167,12 +167,18 @@ def _from_text(raw: RawPosting) -> Layout:
         found["title"] = smart_title(first.strip())
         sources["title"] = f"first short line (line {raw.body_line + content[0]})"
         _title_company(found, sources, "\n".join(lines[content[0] + 1 :]))
+        if len(content) > 1 and (byline := titles.byline(lines[content[1]])):
+            where = (
+                f"the `Company · Place` line below the title (line {raw.body_line + content[1]})"
+            )
+            for key, value in byline.items():
+                if key not in found:
+                    found[key], sources[key] = value, where
     for number, line in enumerate(lines):
         label = LOCATION_LABEL.match(line)
         if label and "location" not in found:
             found["location"] = label.group(1).strip()
             sources["location"] = f"`location:` line (line {raw.body_line + number})"
-            used.add(number)
         elif "apply_url" not in found and APPLY_WORD.search(line) and (url := URL.search(line)):
             found["apply_url"] = url.group(0).rstrip(".,;")
             sources["apply_url"] = f"URL on a line that says apply (line {raw.body_line + number})"

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from builder import fields
+
 JobPosting = dict[str, Any]
 
 
@@ -54,14 +56,22 @@ def _lever(job: Mapping[str, Any]) -> JobPosting:
         title=job.get("text"),
         description=_lever_description(job),
         date=_from_epoch_ms(job.get("createdAt")),
-        location=categories.get("location"),
+        location=_lever_location(categories, job.get("country")),
         employment_type=categories.get("commitment"),
         remote=remote,
-        regions=[job["country"]] if remote and job.get("country") else None,
         salary=_lever_salary(job.get("salaryRange")),
         url=job.get("applyUrl") or job.get("hostedUrl"),
         identifier=job.get("id"),
     )
+
+
+def _lever_location(categories: Mapping[str, Any], country: Any) -> str:
+    """All the job's locations; the office's country code after a bare city ("London, GB")."""
+    places = categories.get("allLocations") or [categories.get("location")]
+    location = "; ".join(str(place) for place in places if place)
+    if country and location and not fields.regions_in(location, codes=True):
+        location = f"{location}, {country}"
+    return location
 
 
 def _lever_description(job: Mapping[str, Any]) -> str:
@@ -96,13 +106,21 @@ def _ashby(job: Mapping[str, Any]) -> JobPosting:
         company=job.get("organizationName"),
         description=job.get("descriptionHtml") or job.get("descriptionPlain"),
         date=job.get("publishedAt") or job.get("publishedDate"),
-        location=job.get("location") or postal.get("addressLocality"),
+        location=_ashby_location(job, postal),
         employment_type=_ashby_type(job.get("employmentType")),
         remote=bool(job.get("isRemote")) or str(job.get("workplaceType")).lower() == "remote",
         salary=_ashby_salary(job.get("compensation")),
         url=job.get("applyUrl") or job.get("jobUrl"),
         identifier=job.get("id"),
     )
+
+
+def _ashby_location(job: Mapping[str, Any], postal: Mapping[str, Any]) -> str:
+    """The job's location and its secondary ones ("Remote (US); Remote (Canada)")."""
+    places = [job.get("location") or postal.get("addressLocality")]
+    for other in job.get("secondaryLocations") or []:
+        places.append(other.get("location") if isinstance(other, dict) else other)
+    return "; ".join(str(place) for place in places if place)
 
 
 def _ashby_type(kind: Any) -> Any:

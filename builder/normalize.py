@@ -88,8 +88,14 @@ def unescape_if_escaped(fragment: str) -> str:
     return fragment
 
 
+# Layout blocks the sanitizer drops, whose edges still part lines of text ("About Acme" above
+# "Acme makes…" in hiring systems' <div>s): each becomes a line break.
+LAYOUT_BLOCK = re.compile(r"</?(?:div|section|article|main|header|footer)\b[^>]*>", re.I)
+
+
 def sanitize_html(fragment: str) -> str:
     """Keep a safe subset of HTML: no scripts, styles, frames, handlers or unsafe URLs."""
+    fragment = LAYOUT_BLOCK.sub("<br>", fragment) if "<" in fragment else fragment
     clean = _nh3(HEADING.sub(r"<\1h2", fragment))  # the page title is the only h1
     clean = BREAKS_BETWEEN_BLOCKS.sub(r"\1", clean)
     clean = _strip_edge_breaks(clean)

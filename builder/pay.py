@@ -122,7 +122,7 @@ def _period(text: str, largest: float) -> Any:
 
 # Money an ad mentions that is not what the job pays.
 NOT_PAY = re.compile(
-    r"^\s*(?:/\w+|(?:a|per) (?:year|month))?\s*"
+    r"^\s*(?:/\w+|(?:a|per) (?:year|month))?\s*(?:for |of |as |in )?"
     r"(?:[mMbB]\b|million|billion|bn\b|in (?:funding|revenue|sales)|series|seed|ARR|revenue"
     r"|valuation|raised|funding|budget|of (?:cloud|aws|infra)|a month in|per month in|/month in"
     r"|home.office|stipend|allowance|bonus|learning|training|conference|equipment|hardware"
@@ -147,7 +147,8 @@ def salary_in_text(text: str) -> tuple[Salary, str] | None:
             if NOT_PAY.match(after) or re.match(r"\s*\+?\s*(?:customers|users|engineers)", after):
                 continue
             context = line[max(0, match.start() - 60) : match.end() + 40]
-            if not PAY_CUE.search(context):
+            alone = len(line.strip()) - len(match.group(0).strip()) <= 12  # "AUD 170k + super"
+            if not (PAY_CUE.search(context) or alone):
                 continue
             if salary := parse_salary(match.group(0) + " " + after[:25]):
                 return salary, "a sentence of the description that states the pay"

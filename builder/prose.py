@@ -28,6 +28,8 @@ def read_prose(found: Found, sources: Sources, text: str, links: list[str]) -> N
         _tidy_title(found, sources)
     if "date" not in found:
         _take(found, sources, "date", clues.date_in(text))
+    if "valid_through" not in found:
+        _take(found, sources, "valid_through", clues.expiry_in(text))
     if "salary" not in found:
         _take(found, sources, "salary", pay.salary_in_text(text))
     if "apply_url" not in found:

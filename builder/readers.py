@@ -454,9 +454,24 @@ def _job_postings(node: Any) -> Iterator[tuple[dict[str, Any], str]]:
         elif system := system_of(node):
             yield as_job_posting(system, node), system
         elif "@graph" in node:
-            yield from _job_postings(node["@graph"])
+            yield from _job_postings(_resolved(node["@graph"]))
         elif isinstance(node.get("jobs"), list):  # a job board's list of jobs
             yield from _job_postings(node["jobs"])
+
+
+def _resolved(graph: Any) -> Any:
+    """An @graph whose JobPostings name their organization by reference (`{"@id": …}`), with
+    the organization it refers to written in."""
+    if not isinstance(graph, list):
+        return graph
+    nodes = {n["@id"]: n for n in graph if isinstance(n, dict) and isinstance(n.get("@id"), str)}
+    resolved = []
+    for node in graph:
+        org = node.get("hiringOrganization") if isinstance(node, dict) else None
+        if isinstance(org, dict) and "name" not in org and org.get("@id") in nodes:
+            node = {**node, "hiringOrganization": nodes[org["@id"]]}
+        resolved.append(node)
+    return resolved
 
 
 def git_dates(content_dir: Path, now: datetime) -> tuple[dict[str, datetime], dict[str, datetime]]:

@@ -31,7 +31,7 @@ AT_COMPANY = re.compile(r"^(?P<title>.+?)\s+(?:@|at)\s+(?P<company>[A-ZÀ-Þ][^(
 SEEKING = re.compile(
     r"\b(?:looking for|seeking|hiring|searching for)\s+(?:an?|our (?:next|first))\s+"
     r"(?P<title>(?:[A-Z][\w/&+.-]*\s+){0,5}"
-    r"(?:Engineer|Developer|SRE|Architect|Administrator|Lead|Manager))\b"
+    r"(?:Engineer|Developer|SRE|Architect|Administrator|Lead|Manager)\b(?:\s*\([^()\n]{1,60}\))?)"
 )
 BRACKETED = re.compile(r"\s*[(\[]([^()\[\]]{1,80})[)\]]")
 TRAILER = re.compile(r"\s*(?:[-–—|,/:]|\bat\b|@)\s*([^-–—|,/:@]{2,60})$", re.I)
@@ -94,6 +94,21 @@ def pipe_line(line: str) -> dict[str, Any] | None:
     if places:
         found["location"] = ", ".join(dict.fromkeys(places))
     return found
+
+
+BYLINE_PARTS = re.compile(r"\s+[·|•]\s+")
+
+
+def byline(line: str) -> dict[str, str] | None:
+    """Read a `Company · Place · Full-time` line below a title: the company and the place."""
+    parts = BYLINE_PARTS.split(line.strip())
+    company, rest = parts[0], parts[1:]
+    places = [part for part in rest if _is_place(part)]
+    named = re.match(r"[A-ZÀ-Þ][^\s]*(?:\s+\S+){0,4}$", company) and not JOB_WORDS.search(company)
+    in_company = fields.is_remote_text(company) or fields.regions_in(company)  # "AG" is no place
+    if not rest or not places or not named or in_company:
+        return None
+    return {"company": company, "location": ", ".join(places)}
 
 
 def clean_title(title: str, company: str) -> tuple[str, str, str]:

@@ -414,3 +414,70 @@ def test_a_remote_job_without_a_region_carries_no_markup_and_says_which_field():
     assert posting.markup_gaps == ("regions",)
     [warned] = [p for p in problems if "Google Jobs markup" in p.message]
     assert "`regions:`" in warned.fix
+
+
+# --- shapes found while labelling the corpus ----------------------------------------------
+
+
+def test_a_graph_names_its_organization_by_reference():
+    org = {"@type": "Organization", "@id": "#org", "name": "Harrowgate Logistics"}
+    job = json.loads(jsonld(hiringOrganization={"@id": "#org"}))
+    assert read(json.dumps({"@graph": [org, job]}))[0].company == "Harrowgate Logistics"
+
+
+def test_every_location_of_a_lever_or_ashby_job_counts():
+    lever = {**LEVER, "categories": {**LEVER["categories"],
+             "allLocations": ["Remote - US", "Remote - Canada"]}}  # fmt: skip
+    assert [r.slug for r in read(json.dumps(lever))[0].regions] == ["united-states", "canada"]
+    ashby = {**ASHBY, "secondaryLocations": [{"location": "Remote (Ireland)"}]}
+    assert [r.slug for r in read(json.dumps(ashby))[0].regions] == ["united-kingdom", "ireland"]
+
+
+def test_a_lever_office_city_takes_the_jobs_country_code():
+    office = {**LEVER, "workplaceType": "hybrid", "country": "GB",
+              "categories": {**LEVER["categories"], "location": "London"}}  # fmt: skip
+    posting, _ = read(json.dumps(office))
+    assert posting.location == "London, GB" and posting.regions[0].slug == "united-kingdom"
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [("Publiée le 6 février 2024", "2024-02-06"), ("Veröffentlicht am 3. März 2025", "2025-03-03")],
+)
+def test_a_posted_line_in_another_language(line, day):
+    posting, _ = read(f"---\ntitle: SRE\ncompany: A\n---\n{line}\n\nNous utilisons Go.\n")
+    assert posting.date_posted.date().isoformat() == day
+
+
+def test_a_closing_date_line_closes_the_posting():
+    posting, _ = read("SRE at Acme\nLast date to apply: 31-Mar-2022\n\nAt Acme we run Go.\n")
+    assert posting.valid_through.isoformat() == "2022-03-31T23:59:59+00:00"
+    assert not posting.is_open(NOW)
+
+
+def test_layout_blocks_part_lines_of_text():
+    posting, _ = read(json.dumps({**LEVER, "description": "<div><b>About Fenwick Data</b></div>"
+                                  "<div>Fenwick Data sells feeds.</div>"}))  # fmt: skip
+    assert "About Fenwick Data" in posting.description_html
+    assert posting.company == "Fenwick Data"
+
+
+def test_a_company_and_place_line_below_the_title():
+    ad = "Senior DevOps Engineer\nZürcher Rechenwerk AG · Zürich / Remote (Switzerland)\n\nHi\n"
+    posting, _ = read(ad.encode("latin-1"))
+    assert (posting.company, [r.slug for r in posting.regions]) == (
+        "Zürcher Rechenwerk AG", ["switzerland"]
+    )  # fmt: skip
+
+
+def test_a_possessive_is_not_part_of_the_company():
+    ad = "---\ntitle: SRE\n---\nWe run Azure.\n\nJoin Halvard Insurance's cloud team.\n"
+    assert read(ad)[0].company == "Halvard Insurance"
+
+
+def test_a_hiring_systems_account_is_spelt_as_the_ad_spells_the_whole_name():
+    ad = (
+        "---\ntitle: SRE\n---\nBrumaire Logiciels édite un logiciel de paie.\n\n"
+        "Chez Brumaire Logiciels, on aime Go.\n\nhttps://jobs.lever.co/brumaire/1f2e\n"
+    )
+    assert read(ad)[0].company == "Brumaire Logiciels"
