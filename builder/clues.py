@@ -7,6 +7,7 @@ reader never guesses, so a field it cannot find is left out and reported.
 
 from __future__ import annotations
 
+import itertools
 import re
 from urllib.parse import urlsplit
 
@@ -254,11 +255,20 @@ NOT_WHERE = re.compile(
 )
 
 
+LONGEST_SENTENCE = 400  # characters
+
+
 def regions_in_prose(text: str) -> tuple[tuple[Region, ...], str] | None:
     """The places the ad's sentences say applicants may live or work in."""
     found: dict[str, Region] = {}
     for sentence in _sentences(text):
-        if WHERE_CUE.search(sentence) and not NOT_WHERE.search(sentence):
-            found.update((r.slug, r) for r in fields.regions_in(sentence))
+        if len(sentence) > LONGEST_SENTENCE:  # a run-on paragraph: around each cue alone
+            cues = itertools.islice(WHERE_CUE.finditer(sentence), 20)
+            parts = [sentence[max(0, c.start() - 150) : c.end() + 150] for c in cues]
+        else:
+            parts = [sentence]
+        for part in parts:
+            if WHERE_CUE.search(part) and not NOT_WHERE.search(part):
+                found.update((r.slug, r) for r in fields.regions_in(part))
     return (tuple(found.values()), "the description's sentences on where applicants may live")\
         if found else None  # fmt: skip

@@ -7,6 +7,7 @@ board knows every ISO 4217 currency; amounts may use any of the usual thousands 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from functools import cache
@@ -141,7 +142,7 @@ PAY_CUE = re.compile(
 def salary_in_text(text: str) -> tuple[Salary, str] | None:
     """The pay a sentence of the ad states ("Salary: £30,000 - £60,000", "$85/hr"), never a
     figure that is funding, revenue or a count."""
-    for line in text.splitlines():
+    for line in _pay_windows(text):
         for match in _money().finditer(line):
             after = line[match.end() : match.end() + 40]
             if NOT_PAY.match(after) or re.match(r"\s*\+?\s*(?:customers|users|engineers)", after):
@@ -153,6 +154,23 @@ def salary_in_text(text: str) -> tuple[Salary, str] | None:
             if salary := parse_salary(match.group(0) + " " + after[:25]):
                 return salary, "a sentence of the description that states the pay"
     return None
+
+
+ALONE = 60  # characters: a line this short holding money may be pay on its own ("AUD 170k")
+WINDOW = 120  # characters each side of a word that says pay, where its amount is looked for
+
+
+def _pay_windows(text: str) -> list[str]:
+    """The short lines, and the stretches around the words that say pay: money is looked
+    for only there, so a long ad costs what its mentions of pay do, not its length."""
+    windows = []
+    for line in text.splitlines():
+        if len(line) <= ALONE:
+            windows.append(line)
+            continue
+        for cue in itertools.islice(PAY_CUE.finditer(line), 20):
+            windows.append(line[max(0, cue.start() - WINDOW) : cue.end() + WINDOW])
+    return windows
 
 
 def salary_from_jsonld(value: Any) -> Salary | None:
