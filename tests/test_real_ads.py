@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import NOW, TAXONOMY
+from conftest import NOW, TAXONOMY, build_site
 
 from builder.extract import Context, extract
 from builder.readers import read_posting
@@ -481,3 +481,27 @@ def test_a_hiring_systems_account_is_spelt_as_the_ad_spells_the_whole_name():
         "Chez Brumaire Logiciels, on aime Go.\n\nhttps://jobs.lever.co/brumaire/1f2e\n"
     )
     assert read(ad)[0].company == "Brumaire Logiciels"
+
+
+def test_no_placeholder_reaches_any_page_feed_or_json_ld(content, tmp_path):
+    (content / "none.txt").write_text("# SRE\n\n### None\n\nWe run our own servers in Go.\n")
+    (content / "fr.txt").write_text(
+        "---\ntitle: Ingénieur SRE\ncompany: Brumaire\nregions: [France]\n---\nNous recherchons "
+        "une ingénieure ou un ingénieur pour faire tourner notre plateforme de paie, utilisée "
+        "par quatre mille entreprises françaises, et pour améliorer nos astreintes.\n"
+    )
+    refused = build_site(content, tmp_path / "refused")
+    assert not refused.written  # no company is an error…
+    result = build_site(content, tmp_path / "site", keep_going=True)  # …built all the same
+    assert result.written and result.statuses["marked"] == 1
+    for path in (tmp_path / "site").rglob("*"):
+        if path.suffix in {".html", ".xml", ".json"}:
+            text = path.read_text(encoding="utf-8")
+            assert "Unknown company" not in text and ">None<" not in text, path
+            assert '"name": "None"' not in text and "<author><name>None" not in text, path
+    [unnamed] = [p for p in result.postings if not p.company]
+    page = (tmp_path / "site" / unnamed.path / "index.html").read_text()
+    assert "application/ld+json" not in page and "Apply at" not in page
+    french = next(p for p in result.postings if p.company == "Brumaire")
+    page = (tmp_path / "site" / french.path / "index.html").read_text()
+    assert '<div class="description" lang="fr">' in page and "application/ld+json" in page
