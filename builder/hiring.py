@@ -159,8 +159,7 @@ def _from_epoch_ms(value: Any) -> str | None:
 
 def _posting(**found: Any) -> JobPosting:
     """A JobPosting of the fields found, leaving out the empty ones."""
-    company, remote, regions = found.pop("company", None), found.pop("remote", False), None
-    regions = found.pop("regions", None)
+    company, remote = found.pop("company", None), found.pop("remote", False)
     location = found.pop("location", None)
     posting: JobPosting = {
         "@type": "JobPosting",
@@ -173,7 +172,6 @@ def _posting(**found: Any) -> JobPosting:
         "url": found.get("url"),
         "identifier": str(found["identifier"]) if found.get("identifier") else None,
         "jobLocationType": "TELECOMMUTE" if remote else None,
-        "applicantLocationRequirements": regions,
         "jobLocation": _place(location),
     }
     return {key: value for key, value in posting.items() if value not in (None, "", [])}
