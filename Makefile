@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEBIAN_TOOLS := Debian: apt-get install nodejs npm default-jre-headless
 
-.PHONY: build test lint format check clean loc validator-tools chromium lighthouse screenshots fuzz serve bench accuracy
+.PHONY: build test lint format check clean loc golden validator-tools chromium lighthouse screenshots fuzz serve bench accuracy
 
 # BASE_URL=https://… overrides site.toml's base_url (the Pages workflow passes its URL).
 build: $(STAMP)
@@ -26,6 +26,11 @@ test: $(STAMP) lint $(NODE_STAMP) chromium
 # by field and by format, and every miss; `make test` fails if a share drops below its floor.
 accuracy: $(STAMP)
 	$(PY) tests/accuracy.py --misses
+
+# Rewrite tests/golden/site/, the seeds' built site that tests/test_golden.py compares with;
+# review its diff in every change that alters the output.
+golden: $(STAMP)
+	$(PY) tests/golden.py
 
 # Many more random and mutated postings than `make test` tries (a few minutes).
 fuzz: $(STAMP)
