@@ -56,6 +56,7 @@ from builder.output import (
     standby_path,
     write_site,
 )
+from builder.policy import count_statuses, is_published, status
 from builder.problems import Problem, sort_problems, warning
 from builder.readers import git_dates, posting_files
 from builder.render import (
@@ -73,7 +74,7 @@ from builder.search import (
     no_search,
     search_failed,
 )
-from builder.summary import is_published, pages_by_kind, status
+from builder.summary import pages_by_kind
 from builder.taxonomy import Taxonomy, build_taxonomy, load_taxonomy
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -199,7 +200,7 @@ def _build(options: Options) -> Result:
         checked,
         problems=(*checked.problems, *missing),
         postings=published,
-        statuses=_statuses(published, options.now),
+        statuses=count_statuses(published, options.now),
         drafts=left_out["draft"],
         future=left_out["future"],
         pages_written=len(pages),
@@ -272,16 +273,6 @@ class Stopwatch:
             self.inner[stage] = time.perf_counter() - started
 
         return run
-
-
-def _statuses(postings: tuple[Posting, ...], now: datetime) -> Mapping[str, int]:
-    """Count postings by status: open, closed, draft, future; and as "marked" the open ones
-    whose pages carry Google Jobs markup."""
-    counts = Counter(status(posting, now) for posting in postings)
-    counts["marked"] = sum(
-        1 for posting in postings if not posting.markup_gaps and status(posting, now) == "open"
-    )
-    return MappingProxyType(dict(counts))
 
 
 def _finish(cache: BuildCache, options: Options, inputs: str, pages: Pages, result: Result) -> None:
@@ -632,7 +623,7 @@ def _extract(
         newest_first,
         tuple(skipped),
         files_read=len(jobs),
-        statuses=_statuses(newest_first, reading.context.now),
+        statuses=count_statuses(newest_first, reading.context.now),
     )
 
 

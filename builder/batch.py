@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from builder.cache import GENERATOR, Extracted, digest_of, digester
-from builder.extract import BUILD_DATE, Context, extract
+from builder.extract import Context, extract
 from builder.model import Posting
 from builder.output import can_fork
 from builder.problems import Problem, error
@@ -196,5 +196,8 @@ def extract_file(job: Job, context: Context) -> Extracted:
 def _depends_on_now(posting: Posting, now: datetime) -> bool:
     """Tell whether extraction read the build date: as a fallback date, or to warn that a
     posting closes soon or has aged out (which every posting with a closing date may)."""
-    dated_by_build = dict(posting.provenance).get("date_posted") == BUILD_DATE
-    return dated_by_build or posting.date_modified == now or posting.valid_through is not None
+    return (
+        posting.dated_by == "build"
+        or posting.date_modified == now
+        or posting.valid_through is not None
+    )

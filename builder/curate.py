@@ -126,7 +126,7 @@ WORTH_FILLING = ("title", "company", "location", "employment_type", "apply_url")
 def _extracted_values(posting: Posting) -> dict[str, Any]:
     """The fields the posting gave, as a curator would write them."""
     sources = dict(posting.provenance)
-    given = sources.get("date_posted") not in {GIT_ADDED, BUILD_DATE}
+    given = posting.dated_by == "posting"
     values: dict[str, Any] = {
         "title": _found(posting, "title"),
         "company": _found(posting, "company"),

@@ -15,7 +15,7 @@ from slugify import slugify
 from builder import fields, pay, places, prose
 from builder.formats import FORMAT_RULES, Found, Sources, is_placeholder, present, smart_title
 from builder.language import language_of
-from builder.model import Posting, RawPosting, Region, Salary, Tag
+from builder.model import DatedBy, Posting, RawPosting, Region, Salary, Tag
 from builder.normalize import html_to_text, links_in, summarize_text
 from builder.problems import Problem, error, warning
 from builder.taxonomy import Taxonomy
@@ -52,7 +52,7 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
     if raw.reading:
         note.took("read", fallback=raw.reading)
     company = _company(found, note)
-    date_posted = _date_posted(found, raw.source, context, note)
+    date_posted, dated_by = _date_posted(found, raw.source, context, note)
     remote = _remote(found, note)
     own_expiry = _valid_through(found, note)
     posting = Posting(
@@ -62,6 +62,7 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         company=company,
         company_slug=fields.portable(slugify(company, max_length=SLUG_LENGTH)) if company else "",
         date_posted=date_posted,
+        dated_by=dated_by,
         date_modified=_date_modified(found, raw.source, context, note),
         description_html=description_html,
         summary=summarize_text(text),
@@ -90,11 +91,6 @@ def _warn_about_markup(posting: Posting, note: _Reporter) -> None:
         what = f"the page carries no Google Jobs markup: it needs `{'`, `'.join(gaps)}`"
         fix = "add " + " and ".join(f"`{gap}:`" for gap in gaps) + " in front matter"
         note.warn(what, fix, *gaps)
-
-
-def is_dated_by_posting(posting: Posting) -> bool:
-    """Tell whether the date posted was given by the posting, so a later one is on purpose."""
-    return dict(posting.provenance).get("date_posted") not in {GIT_ADDED, BUILD_DATE}
 
 
 class _Reporter:
@@ -219,18 +215,20 @@ def _company(found: Found, note: _Reporter) -> str:
     return ""
 
 
-def _date_posted(found: Found, source: str, context: Context, note: _Reporter) -> datetime:
+def _date_posted(
+    found: Found, source: str, context: Context, note: _Reporter
+) -> tuple[datetime, DatedBy]:
     if "date" in found:
         posted = fields.parse_date(found["date"])
         if posted:
             note.took("date_posted", "date")
-            return posted
+            return posted, "posting"
         note.warn(f"date {found['date']!r} is not a date", "write it as YYYY-MM-DD", "date")
     fallback = context.first_seen.get(source)
     label = "the date of the commit that added the file" if fallback else "the build date"
     note.missing("date", "date", label)
     note.took("date_posted", fallback=GIT_ADDED if fallback else BUILD_DATE)
-    return fallback or context.now
+    return (fallback, "git") if fallback else (context.now, "build")
 
 
 def _date_modified(found: Found, source: str, context: Context, note: _Reporter) -> datetime | None:

@@ -88,6 +88,11 @@ class Region:
         return self.slug in {WORLDWIDE, other.slug, *other.within}
 
 
+# Who gave a posting its date: the posting itself, the commit that added its file, or the
+# build (--now) when neither did. Only a date the posting gives can schedule it for later.
+DatedBy = Literal["posting", "git", "build"]
+
+
 @dataclass(frozen=True)
 class Posting:
     """One job posting, fully extracted, tagged and ready to render."""
@@ -114,6 +119,7 @@ class Posting:
     key: str = ""  # the file's path inside the content folder: its identity
     date_modified: datetime | None = None  # the last edit, when known
     language: str = ""  # the description's language when detected and not the site's, e.g. "fr"
+    dated_by: DatedBy = "posting"  # who gave date_posted: the posting, git, or the build date
     # (field, where its value came from) for `check --explain`: a tuple, so it pickles
     provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # A digest of everything the posting was made from, plus its slug: pages that show it

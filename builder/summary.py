@@ -6,14 +6,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import Literal
 
-from builder.extract import is_dated_by_posting
+from builder.feeds import FEED_FILES
 from builder.model import Posting
+from builder.policy import status
 from builder.problems import Problem
 
-Status = Literal["draft", "future", "open", "closed"]
-FEED_FILES = {"feed.xml", "atom.xml", "feed.json"}
 PAGE_KINDS = ("postings", "tag pages", "region pages", "company pages", "list pages", "feeds")
 # The first folder of a page's path, and the kind its pages below an index are.
 _TOPIC_FOLDERS = {
@@ -24,26 +22,10 @@ _TOPIC_FOLDERS = {
 }
 
 
-def status(posting: Posting, now: datetime) -> Status:
-    """Say where a posting stands at `now`; a draft dated in the future counts as a draft.
-    Only a date the posting gives makes it future: a commit after `--now` is not a schedule."""
-    if posting.draft:
-        return "draft"
-    if posting.date_posted > now and is_dated_by_posting(posting):
-        return "future"
-    return "open" if posting.is_open(now) else "closed"
-
-
-def is_published(posting: Posting, now: datetime, drafts: bool, future: bool) -> bool:
-    """Tell whether a build publishes a posting: drafts and future ones only when asked."""
-    kind = status(posting, now)
-    return (kind != "draft" or drafts) and (kind != "future" or future)
-
-
 def page_kind(path: PurePosixPath | str) -> str:
     """Classify an output file by its path: a posting, a tag page, a feed, a list page…"""
     parts = PurePosixPath(path).parts
-    if parts[-1] in FEED_FILES:
+    if parts[-1] in FEED_FILES.values():
         return "feeds"
     if parts[0] in _TOPIC_FOLDERS and (parts[0] == "jobs" or parts[1] != "index.html"):
         is_index_page = parts[1] == "page"  # tags/page/2/: the index, paginated

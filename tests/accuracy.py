@@ -71,7 +71,7 @@ def score(corpus: Path = CORPUS) -> Report:
 
 def _extracted(ad: Path) -> dict[str, Any] | None:
     """The first posting extracted from the ad as plain facts, or None if it was refused."""
-    from builder.extract import Context, extract, is_dated_by_posting
+    from builder.extract import Context, extract
     from builder.readers import read_posting
     from builder.taxonomy import load_taxonomy
 
@@ -85,7 +85,7 @@ def _extracted(ad: Path) -> dict[str, Any] | None:
         "title": posting.title,
         "company": posting.company or None,
         "date_posted": posting.date_posted.astimezone(UTC).date().isoformat()
-        if is_dated_by_posting(posting)
+        if posting.dated_by == "posting"
         else None,
         "employment_type": posting.employment_type,
         "salary": salary and [salary.currency, salary.min, salary.max, salary.period],
