@@ -12,14 +12,14 @@ added or deleted file, a new title or tag, a template edit, a problem) is planne
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from builder.batch import Job, extract_file
-from builder.cache import BuildCache, Extracted
 from builder.extract import Context
+from builder.extraction import Extracted, extract_record
 from builder.feeds import Feed
 from builder.model import Posting, Region, Site
+from builder.sources import SourceFile
 
 # More changed files than this and planning the whole board is about as quick.
 MAX_CHANGED = 50
@@ -40,10 +40,10 @@ class Layout:
 
 
 def make_layout(
-    inputs: str, shared: str, jobs: Sequence[Job], base: str, site: Site, feeds: list[Feed]
+    inputs: str, shared: str, files: Sequence[SourceFile], base: str, site: Site, feeds: list[Feed]
 ) -> Layout:
     """Describe the site just written from these inputs."""
-    digests = {job.source: job.digest for job in jobs}
+    digests = {file.source: file.digest for file in files}
     pages = {_id(p): (p.slug, site.regions_open_to(p)) for p in site.postings}
     searched = bool(site.open_postings)
     return Layout(inputs, shared, digests, base, pages, tuple(feeds), searched)
@@ -53,33 +53,35 @@ def _id(posting: Posting) -> PostingId:
     return (posting.source, posting.index)
 
 
-def changed_jobs(layout: Layout, jobs: Sequence[Job], shared: str) -> list[Job] | None:
+def changed_files(
+    layout: Layout, files: Sequence[SourceFile], shared: str
+) -> list[SourceFile] | None:
     """The files that changed since the layout, or None unless only a few existing files
     changed and nothing else did."""
-    if shared != layout.shared or len(jobs) != len(layout.digests):
+    if shared != layout.shared or len(files) != len(layout.digests):
         return None
-    if any(job.source not in layout.digests for job in jobs):
+    if any(file.source not in layout.digests for file in files):
         return None
-    changed = [job for job in jobs if job.digest != layout.digests[job.source]]
+    changed = [file for file in files if file.digest != layout.digests[file.source]]
     return changed if 0 < len(changed) <= MAX_CHANGED else None
 
 
 def extract_changed(
-    jobs: Sequence[Job], context: Context, cache: BuildCache
+    files: Sequence[SourceFile], context: Context, before: Callable[[str], Extracted | None]
 ) -> list[Extracted] | None:
     """Extract the changed files again; None unless each holds the same postings as before,
     with the same warnings and no error, differing at most in their descriptions."""
     fresh = []
-    for job in jobs:
-        after = extract_file(job, context)
-        if not _same_but_descriptions(cache.entry(job.source), after):
+    for file in files:
+        after = extract_record(file, context)
+        if not _same_but_descriptions(before(file.source), after):
             return None
         fresh.append(after)
     return fresh
 
 
 def _same_but_descriptions(before: Extracted | None, after: Extracted) -> bool:
-    if before is None or not after.key or before.problems != after.problems:
+    if before is None or not after.digest or before.problems != after.problems:
         return False
     if any(problem.is_error for problem in after.problems):  # its file is left out
         return False
@@ -131,7 +133,7 @@ def plan_change(layout: Layout, fresh: Sequence[Extracted]) -> Change:
 
 def moved_on(layout: Layout, inputs: str, fresh: Sequence[Extracted], change: Change) -> Layout:
     """The layout of the site the change makes."""
-    digests = dict(layout.digests) | {entry.source: entry.key for entry in fresh}
+    digests = dict(layout.digests) | {entry.source: entry.digest for entry in fresh}
     changed = {feed.folder: feed for feed in change.feeds}
     feeds = tuple(changed.get(feed.folder, feed) for feed in layout.feeds)
     return replace(layout, inputs=inputs, digests=digests, feeds=feeds)

@@ -14,7 +14,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from builder.cache import Reuse
+from builder.fingerprints import Reuse
 from builder.model import Posting, Site
 
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}

@@ -18,13 +18,14 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import traceback
 from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from builder.pool import MAX_WORKERS, can_fork
 
 
 class OldFile(str):
@@ -114,7 +115,9 @@ def write_site(
                     finish(staging)
             os.utime(staging)  # a fresh identity, even for a copy updated deep inside
             keep = standby_path(output_dir) if keep_standby else None
-            _swap(staging, output_dir, in_background=len(pages) >= PARALLEL_FROM, keep_as=keep)
+            _swap(
+                staging, output_dir, in_background=len(pages) >= PARALLEL_FROM_PAGES, keep_as=keep
+            )
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -215,7 +218,7 @@ def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:
     `replacing`: root holds files already, which may be hard links into the live site."""
     items = sorted(pages.items(), key=lambda item: str(item[0]))  # str: paths compare slowly
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(items) < PARALLEL_FROM or workers < 2 or not can_fork():
+    if len(items) < PARALLEL_FROM_PAGES or workers < 2 or not can_fork():
         _write_some(items, root, replacing)
         return
     children = [
@@ -229,14 +232,7 @@ def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:
         raise RuntimeError("a process writing pages failed:\n" + "\n".join(failures))
 
 
-PARALLEL_FROM = 2000  # pages: below this, forking costs more than the second core gives
-MAX_WORKERS = 8
-
-
-def can_fork() -> bool:
-    """Tell whether this process may fork: it must be running no other thread."""
-    # Forking a process that runs other threads (make serve) can deadlock the child.
-    return hasattr(os, "fork") and threading.active_count() == 1
+PARALLEL_FROM_PAGES = 2000  # pages: below this, forking costs more than the second core gives
 
 
 def _write_some(items: list[tuple[PurePosixPath, Any]], root: Path, replacing: bool) -> None:

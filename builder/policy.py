@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from builder.model import Posting
+from builder.options import Options
 
 Status = Literal["draft", "future", "open", "closed"]
 
@@ -38,3 +39,15 @@ def count_statuses(postings: Iterable[Posting], now: datetime) -> Mapping[str, i
         1 for posting in postings if not posting.markup_gaps and status(posting, now) == "open"
     )
     return MappingProxyType(dict(counts))
+
+
+def published(postings: Iterable[Posting], options: Options) -> tuple[Posting, ...]:
+    """The postings a build shows: drafts and future ones only when asked."""
+    now, drafts, future = options.now, options.drafts, options.future
+    return tuple(p for p in postings if is_published(p, now, drafts, future))
+
+
+def left_out(postings: Iterable[Posting], options: Options) -> Counter[Status]:
+    """Count the postings a build does not show, by status."""
+    now, drafts, future = options.now, options.drafts, options.future
+    return Counter(status(p, now) for p in postings if not is_published(p, now, drafts, future))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 
 class Severity(Enum):
@@ -41,13 +43,21 @@ def warning(path: str, message: str, fix: str = "", line: int | None = None) -> 
     return Problem(path, line, Severity.WARNING, message, fix)
 
 
-def sort_problems(problems: list[Problem]) -> list[Problem]:
+def sort_problems(problems: Sequence[Problem]) -> list[Problem]:
     """Order problems by file and line so every run prints them the same way."""
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity.value, p.message))
 
 
-def summarize(problems: list[Problem]) -> str:
+def summarize(problems: Sequence[Problem]) -> str:
     """Say how many errors and warnings there are, e.g. '2 errors, 1 warning'."""
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def display(path: Path) -> str:
+    """Name a file as the curator knows it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

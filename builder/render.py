@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from builder.cache import Reuse
+from builder.fingerprints import Reuse
 from builder.model import EMPLOYMENT_TYPES, Posting, Region, Site, Tag
 from builder.output import OldFile, Pages
 from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy

@@ -15,20 +15,21 @@ from test_incremental import assert_same_as_clean, incremental
 import builder
 from bench.corpus import write_corpus
 from builder import delta
-from builder.batch import Job
+from builder import writing
+from builder.sources import SourceFile
 
 
 @pytest.fixture
 def plans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the builds that plan every page of the board."""
     planned: list[int] = []
-    render_pages = builder.render_pages
+    render_pages = writing.render_pages
 
     def counted(*args, **kwargs):
         planned.append(1)
         return render_pages(*args, **kwargs)
 
-    monkeypatch.setattr(builder, "render_pages", counted)
+    monkeypatch.setattr(writing, "render_pages", counted)
     return planned
 
 
@@ -167,13 +168,16 @@ def test_a_page_deleted_from_the_site_is_written_again(
 
 def test_only_changed_files_of_the_same_board_with_the_same_settings_are_a_change() -> None:
     layout = delta.Layout("inputs", "shared", {"a.txt": "1", "b.txt": "2"}, "", {}, (), True)
-    jobs = [Job("a.txt", "a.txt", b"", "1"), Job("b.txt", "b.txt", b"", "3")]
-    assert delta.changed_jobs(layout, jobs, "shared") == jobs[1:]
-    assert delta.changed_jobs(layout, jobs, "other settings") is None
-    assert delta.changed_jobs(layout, jobs[:1], "shared") is None  # a file deleted
-    renamed = [jobs[0], Job("c.txt", "c.txt", b"", "3")]
-    assert delta.changed_jobs(layout, renamed, "shared") is None
-    assert delta.changed_jobs(layout, [jobs[0], Job("b.txt", "b.txt", b"", "2")], "shared") is None
+    files = [SourceFile("a.txt", "a.txt", b"", "1"), SourceFile("b.txt", "b.txt", b"", "3")]
+    assert delta.changed_files(layout, files, "shared") == files[1:]
+    assert delta.changed_files(layout, files, "other settings") is None
+    assert delta.changed_files(layout, files[:1], "shared") is None  # a file deleted
+    renamed = [files[0], SourceFile("c.txt", "c.txt", b"", "3")]
+    assert delta.changed_files(layout, renamed, "shared") is None
+    assert (
+        delta.changed_files(layout, [files[0], SourceFile("b.txt", "b.txt", b"", "2")], "shared")
+        is None
+    )
 
 
 def test_the_build_date_is_a_shared_input(board: Path, tmp_path: Path, plans: list[int]) -> None:

@@ -17,7 +17,7 @@ from conftest import NOW, ROOT, build_args, build_site, run_cli, tree
 
 import builder
 from bench.corpus import posting
-from builder import batch, output
+from builder import output, pool, sources
 
 
 def incremental(content: Path, output: Path, cache: Path, **options) -> builder.Result:
@@ -120,9 +120,9 @@ def test_many_postings_are_extracted_in_worker_processes_with_the_same_result(
 ) -> None:
     serial = tmp_path / "serial"
     assert build_site(board, serial).written
-    monkeypatch.setattr(batch, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pool, "PARALLEL_FROM_FILES", 2)
     started = []
-    real_pool = concurrent.futures.ProcessPoolExecutor  # batch imports it when it needs it
+    real_pool = concurrent.futures.ProcessPoolExecutor  # pool imports it when it needs it
     monkeypatch.setattr(
         concurrent.futures,
         "ProcessPoolExecutor",
@@ -178,7 +178,7 @@ def test_a_large_site_is_written_by_forked_processes_with_the_same_bytes(
 ) -> None:
     serial = tmp_path / "serial"
     assert build_site(board, serial).written
-    monkeypatch.setattr(output, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(output, "PARALLEL_FROM_PAGES", 2)
     forked = []
     real_fork = output._fork_writer
     monkeypatch.setattr(output, "_fork_writer", lambda *a: forked.append(1) or real_fork(*a))
@@ -194,7 +194,7 @@ def test_a_page_that_fails_in_a_forked_writer_fails_the_build_and_keeps_the_old_
     site = tmp_path / "_site"
     assert build_site(board, site).written
     before = tree(site)
-    monkeypatch.setattr(output, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(output, "PARALLEL_FROM_PAGES", 2)
     monkeypatch.setattr(output, "MAX_WORKERS", 2)
 
     def broken() -> bytes:
@@ -210,7 +210,7 @@ def test_a_page_that_fails_in_a_forked_writer_fails_the_build_and_keeps_the_old_
 def test_a_large_replaced_site_is_deleted_in_the_background_and_never_left_behind(
     board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(output, "PARALLEL_FROM", 2)  # every site counts as large
+    monkeypatch.setattr(output, "PARALLEL_FROM_PAGES", 2)  # every site counts as large
     site = tmp_path / "_site"
     assert build_site(board, site).written
     assert build_site(board, site, now=NOW + timedelta(days=1)).written  # replaces the first
@@ -250,7 +250,7 @@ def test_a_static_or_search_file_deleted_by_hand_is_written_again(
 def test_a_page_deleted_by_hand_is_written_again_when_forked_writers_write(
     board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(output, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(output, "PARALLEL_FROM_PAGES", 2)
     site, cache = tmp_path / "_site", tmp_path / ".cache"
     incremental(board, site, cache)
     pages = sorted(site.glob("jobs/*/index.html"))
@@ -333,11 +333,11 @@ def test_only_files_whose_size_times_or_inode_changed_are_read(
 ) -> None:
     site, cache = tmp_path / "_site", tmp_path / ".cache"
     read: list[str] = []
-    read_inside = batch.read_inside
+    read_inside = sources.read_inside
     monkeypatch.setattr(
-        batch, "read_inside", lambda f, key: (read.append(key), read_inside(f, key))[1]
+        sources, "read_inside", lambda f, key: (read.append(key), read_inside(f, key))[1]
     )
-    monkeypatch.setattr(batch, "RACY_NS", 500_000_000)  # to wait 0.6 s, not 2 s
+    monkeypatch.setattr(sources, "RACY_NS", 500_000_000)  # to wait 0.6 s, not 2 s
     time.sleep(0.6)  # the files were written (their change times set) long enough ago
     incremental(board, site, cache)
     files = len(read)

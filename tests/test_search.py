@@ -48,7 +48,7 @@ def test_filter_indexes_are_sorted_so_builds_stay_byte_identical(seed_site, tmp_
 def test_without_pagefind_the_site_builds_without_search_and_says_so(
     content, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(builder, "find_pagefind", lambda: None)
+    monkeypatch.setattr(builder.pipeline, "find_pagefind", lambda: None)
     (content / "a.txt").write_text("SRE at Acme\n\nKubernetes on-call.\n", encoding="utf-8")
     result = build_site(content, tmp_path / "site")
     assert result.written
@@ -76,7 +76,7 @@ def test_a_failing_pagefind_keeps_the_previous_site(content, tmp_path, monkeypat
     broken = tmp_path / "pagefind"
     broken.write_text("#!/bin/sh\necho 'index exploded' >&2\nexit 3\n")
     broken.chmod(0o755)
-    monkeypatch.setattr(builder, "find_pagefind", lambda: broken)
+    monkeypatch.setattr(builder.pipeline, "find_pagefind", lambda: broken)
     (content / "b.txt").write_text("Another SRE at Beta\n\nTerraform.\n", encoding="utf-8")
     result = build_site(content, output)
     assert not result.written
