@@ -7,7 +7,8 @@ import argparse
 import os
 import sys
 import time
-from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,16 +17,11 @@ from builder import config, curate
 from builder.config import is_site_url
 from builder.fields import parse_date
 from builder.output import OutputLocked, UnsafeOutput
-from builder.problems import Problem, summarize
-from builder.summary import verdict
+from builder.reporting import print_build, print_report
 
 CONFIG_FILE = Path(config.CONFIG_FILE)
 CACHE_DIR = Path(".cache")
-NOTHING_WRITTEN = (
-    "Nothing written; the previous site is untouched. Fix the errors above, "
-    "or pass --keep-going to build the rest (skipping unreadable files; a posting with no "
-    "company shows none)."
-)
+Command = Callable[[argparse.ArgumentParser, argparse.Namespace, datetime, Path | None], int]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,40 +32,20 @@ def main(argv: list[str] | None = None) -> int:
     if not args.content.is_dir():
         parser.error(f"--content {args.content}: no such folder")
     config_file = _config_file(parser, args.config)
-    if args.command == "serve":
-        options = builder.Options(
-            args.content,
-            args.output,
-            None,
-            now,
-            config_file=config_file,
-            cache_dir=_cache(args),
-            search=not args.no_search,
-        )
-        from builder.serve import serve  # imported here: a build need not load watchfiles
+    return COMMANDS[args.command](parser, args, now, config_file)
 
-        return serve(options, args.host, args.port)
-    if args.command == "check":
-        return _check(parser, args, now, config_file)
-    if args.command in CURATING:
-        return CURATING[args.command](args, now)
+
+def _build(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, now: datetime, config: Path | None
+) -> int:
+    """Build the site into --output and print what was written."""
     if args.base_url and not is_site_url(args.base_url):
         parser.error(
             f"--base-url {args.base_url!r}: give an http(s) URL, e.g. https://example.org/"
         )
-    options = builder.Options(
-        args.content,
-        args.output,
-        args.base_url,
-        now,
-        args.keep_going,
-        config_file=config_file,
-        drafts=args.drafts,
-        future=args.future,
-        progress=_progress_bar(),
-        cache_dir=_cache(args),
-        search=not args.no_search,
-    )
+    options = _site_options(args, now, config, args.base_url)
+    options = replace(options, keep_going=args.keep_going, drafts=args.drafts,
+                      future=args.future, progress=_progress_bar())  # fmt: skip
     started = time.perf_counter()
     try:
         result = builder.build(options)
@@ -78,20 +54,24 @@ def main(argv: list[str] | None = None) -> int:
     except OutputLocked as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
-    _print_problems(result, now)
-    if not result.written:
-        print(NOTHING_WRITTEN, file=sys.stderr)
-        return 1
-    for source in result.skipped:
-        print(f"{source}: skipped because of the errors above", file=sys.stderr)
-    elapsed = time.perf_counter() - started
-    kinds = ", ".join(f"{count} {kind}" for kind, count in result.pages_by_kind.items())
-    reused = f" ({result.pages_reused} unchanged)" if result.pages_reused else ""
-    print(f"Built in {elapsed:.2f} s: {result.pages_written} files{reused} in {args.output}/")
-    print(f"  {kinds}")
-    if result.timings:
-        print("  " + ", ".join(f"{stage} {took:.2f} s" for stage, took in result.timings.items()))
-    return 0
+    return print_build(result, now, args.output, time.perf_counter() - started)
+
+
+def _serve(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, now: datetime, config: Path | None
+) -> int:
+    """Build, serve on --host:--port and rebuild on every change."""
+    from builder.serve import serve  # imported here: a build need not load watchfiles
+
+    return serve(_site_options(args, now, config, None), args.host, args.port)
+
+
+def _site_options(
+    args: argparse.Namespace, now: datetime, config: Path | None, base_url: str | None
+) -> builder.Options:
+    """The options `build` and `serve` share."""
+    return builder.Options(args.content, args.output, base_url, now, config_file=config,
+                           cache_dir=_cache(args), search=not args.no_search)  # fmt: skip
 
 
 def _check(
@@ -101,7 +81,7 @@ def _check(
     result = builder.check(args.content, now, config, _progress_bar())
     if args.explain:
         return _explain(parser, result, args.explain)
-    _print_report(result, now, args.format)
+    print_report(result, now, args.format)
     return 1 if result.errors else 0
 
 
@@ -119,7 +99,9 @@ def _explain(parser: argparse.ArgumentParser, result: builder.Result, file: Path
     return 1 if any(p.is_error for p in problems) else 0
 
 
-def _import(args: argparse.Namespace, now: datetime) -> int:
+def _import(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, now: datetime, config: Path | None
+) -> int:
     """Curate raw postings into the content folder; refuse duplicates and existing files."""
     board = curate.existing(builder.check(args.content, now).postings)
     failed = False
@@ -133,7 +115,9 @@ def _import(args: argparse.Namespace, now: datetime) -> int:
     return 1 if failed else 0
 
 
-def _new(args: argparse.Namespace, now: datetime) -> int:
+def _new(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, now: datetime, config: Path | None
+) -> int:
     """Scaffold a draft posting for the curator to fill in."""
     written, problems = curate.new_posting(args.content, args.title, args.company, now)
     for problem in problems:
@@ -141,9 +125,6 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
     if written:
         print(f"{written}: written as a draft; fill it in, then remove `draft: true`")
     return 0 if written else 1
-
-
-CURATING = {"import": _import, "new": _new}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -258,66 +239,13 @@ def _config_file(parser: argparse.ArgumentParser, path: Path | None) -> Path | N
     return path
 
 
-def _print_report(result: builder.Result, now: datetime, style: str) -> None:
-    """Print the problems of files that are not postings, then each posting file's verdict
-    followed by its problems, then the counts."""
-    files = {p.source: [] for p in result.postings} | {source: [] for source in result.skipped}
-    for posting in result.postings:
-        files[posting.source].append(posting)
-    for problem in result.problems:
-        if problem.path not in files:
-            _print_problem(problem, style)
-    by_file: dict[str, list[Problem]] = {}
-    for problem in result.problems:
-        by_file.setdefault(problem.path, []).append(problem)
-    for source in sorted(files):
-        problems = by_file.get(source, [])
-        print(f"{source}: {verdict(problems, files[source], now)}", file=sys.stderr)
-        for problem in problems:
-            _print_problem(problem, style, indent="  ")
-    print(f"{_counts(result, now)}; {summarize(result.problems)}", file=sys.stderr)
-
-
-def _print_problem(problem: Problem, style: str, indent: str = "") -> None:
-    print(f"{indent}{problem}", file=sys.stderr)
-    if style == "github":
-        print(_annotation(problem))
-
-
-def _print_problems(result: builder.Result, now: datetime, style: str = "text") -> None:
-    """Print every problem, then one line of counts."""
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
-        if style == "github":
-            print(_annotation(problem))
-    print(f"{_counts(result, now)}; {summarize(result.problems)}", file=sys.stderr)
-
-
-def _counts(result: builder.Result, now: datetime) -> str:
-    """Account for every posting: read = open + closed + drafts + skipped (a skipped file
-    counts once, since what it holds could not be read)."""
-    by_status = Counter(result.statuses)  # of result.postings: `check` keeps them all
-    drafts = result.drafts + by_status["draft"]
-    future = result.future + by_status["future"]
-    skipped = len(result.skipped)
-    read = by_status["open"] + by_status["closed"] + drafts + future + skipped
-    return (
-        f"{result.files_read} files read: {read} postings = {by_status['open']} open + "
-        f"{by_status['closed']} closed + {drafts} drafts + {future} future + {skipped} skipped"
-        f"; {by_status['marked']} of {by_status['open']} open with Google Jobs markup"
-    )
-
-
-def _annotation(problem: Problem) -> str:
-    """Format a problem as a GitHub Actions workflow command, shown on the pull request's diff."""
-    line = f",line={problem.line}" if problem.line else ""
-    text = f"{problem.message} — {problem.fix}" if problem.fix else problem.message
-    path = _escape(problem.path).replace(":", "%3A").replace(",", "%2C")
-    return f"::{problem.severity.value} file={path}{line}::{_escape(text)}"
-
-
-def _escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+COMMANDS: dict[str, Command] = {
+    "build": _build,
+    "check": _check,
+    "serve": _serve,
+    "import": _import,
+    "new": _new,
+}
 
 
 if __name__ == "__main__":

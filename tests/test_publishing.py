@@ -13,7 +13,7 @@ from conftest import CONTENT, NOW, ROOT, run_cli
 
 import builder
 import builder.problems
-from build import _annotation
+from builder.reporting import annotation as _annotation
 
 SUB_PATH = "https://example.github.io/board/"
 WORKFLOWS = ROOT / ".github" / "workflows"
