@@ -12,6 +12,7 @@ import errno
 import fcntl
 import gc
 import os
+import pickle
 import secrets
 import shutil
 import signal
@@ -26,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from builder.pool import MAX_WORKERS, can_fork
+from builder.problems import ProblemError
 
 
 class OldFile(str):
@@ -227,9 +229,12 @@ def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:
     try:
         _write_some(items[0::workers], root, replacing)
     finally:
-        failures = [problem for child in children if (problem := _wait_for(child))]
+        failures = [failure for child in children if (failure := _wait_for(child))]
+    for failure in failures:
+        if isinstance(failure, ProblemError):
+            raise failure  # a template error, which names the template and its line
     if failures:
-        raise RuntimeError("a process writing pages failed:\n" + "\n".join(failures))
+        raise RuntimeError("a process writing pages failed:\n" + "\n".join(map(str, failures)))
 
 
 PARALLEL_FROM_PAGES = 2000  # pages: below this, forking costs more than the second core gives
@@ -267,6 +272,9 @@ def _fork_writer(
         status = 0
         try:
             _write_some(items, root, replacing)
+        except ProblemError as exc:
+            os.write(writer, pickle.dumps(exc))
+            status = 1
         except BaseException:
             os.write(writer, traceback.format_exc().encode())
             status = 1
@@ -282,15 +290,20 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
-def _wait_for(child: tuple[int, int]) -> str:
-    """Wait for a writer; return what went wrong in it, or ''."""
+def _wait_for(child: tuple[int, int]) -> str | ProblemError:
+    """Wait for a writer; return what went wrong in it (a traceback, or the problem it
+    reported), or ''."""
     pid, reader = child
     with os.fdopen(reader, "rb") as pipe:
-        report = pipe.read().decode(errors="replace")
+        report = pipe.read()
     _, status = os.waitpid(pid, 0)
+    if report.startswith(pickle.PROTO):  # pickled by the child: never from elsewhere
+        failure = pickle.loads(report)
+        if isinstance(failure, ProblemError):
+            return failure
     if status and not report:
-        report = f"process {pid} ended with status {status}"
-    return report
+        return f"process {pid} ended with status {status}"
+    return report.decode(errors="replace")
 
 
 def link_or_copy(source: str | Path, target: Path) -> None:

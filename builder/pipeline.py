@@ -20,7 +20,7 @@ from builder.memo import NO_MEMO, Built, Memo, finished
 from builder.model import Site
 from builder.options import Options, Progress, Result
 from builder.policy import count_statuses, left_out, published
-from builder.problems import Problem, display
+from builder.problems import Problem, ProblemError, display
 from builder.search import SearchFailed, find_pagefind, no_search, search_failed
 from builder.sources import Reading, read_content
 from builder.stopwatch import Stopwatch
@@ -50,8 +50,8 @@ def build(options: Options, memo: Memo = NO_MEMO) -> Built:
     setting = Setting(options, find_pagefind() if indexed else None, clock)
     try:
         made = render_and_write(setting, site, reading, inputs, memo)
-    except SearchFailed as exc:
-        failed = search_failed(display(options.output_dir), str(exc))
+    except (SearchFailed, ProblemError) as exc:
+        failed = _failure(exc, options.output_dir)
         forgotten = Saved(reading.seen, None, board.extracted, (), None, memo.standby)
         return Built(
             replace(board.result(options.now), problems=(*board.problems, failed)), forgotten
@@ -61,6 +61,13 @@ def build(options: Options, memo: Memo = NO_MEMO) -> Built:
     done = finished(inputs.digest, made.written, result)
     return Built(result, Saved(reading.seen, done, board.extracted, (), made.written,
                                made.standby, made.layout))  # fmt: skip
+
+
+def _failure(exc: SearchFailed | ProblemError, output_dir: Path) -> Problem:
+    """The problem that kept a site from being written."""
+    if isinstance(exc, ProblemError):
+        return exc.problem
+    return search_failed(display(output_dir), str(exc))
 
 
 def check(
@@ -170,8 +177,8 @@ def build_edit(
     rendered = render_change(setting, site, change, layout, memo.pages(options.output_dir))
     try:
         made = write(setting, rendered, memo) if rendered else None
-    except SearchFailed:
-        made = None  # planned in full, which finds out what is wrong
+    except (SearchFailed, ProblemError):
+        made = None  # planned in full, which reports what is wrong
     if made is None:
         return None
     report = replace(

@@ -33,6 +33,18 @@ class Problem:
         return self.severity is Severity.ERROR
 
 
+class ProblemError(Exception):
+    """A problem that stops a build where it happens (a template that cannot be rendered),
+    carried to where the build reports its problems, across processes too."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[type[ProblemError], tuple[Problem]]:
+        return (ProblemError, (self.problem,))
+
+
 def error(path: str, message: str, fix: str = "", line: int | None = None) -> Problem:
     """Make an error: the posting cannot be published as it is."""
     return Problem(path, line, Severity.ERROR, message, fix)

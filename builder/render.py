@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,12 +11,19 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from builder.fingerprints import Reuse
 from builder.model import EMPLOYMENT_TYPES, Posting, Region, Site, Tag
 from builder.output import OldFile, Pages
+from builder.problems import Problem, ProblemError, display, error
 from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy
 
 
@@ -120,7 +128,7 @@ class _PageSet:
             self.indexed.append((path, lastmod))
 
     def _render(self, template: str, path: str, context: dict[str, Any]) -> bytes:
-        return self.env.get_template(template).render(path=path, **context).encode()
+        return render_template(self.env, template, path=path, **context)
 
     def add_list(
         self,
@@ -170,8 +178,8 @@ def render_pages(
 def fixed_pages(env: Environment) -> Pages:
     """The pages every build writes afresh: they show nothing of the postings."""
     return {
-        PurePosixPath("404.html"): env.get_template("404.html").render(path="404.html").encode(),
-        PurePosixPath("robots.txt"): env.get_template("robots.txt").render().encode(),
+        PurePosixPath("404.html"): render_template(env, "404.html", path="404.html"),
+        PurePosixPath("robots.txt"): render_template(env, "robots.txt"),
     }
 
 
@@ -352,7 +360,26 @@ def render_sitemap(
 
 
 def _render_file(env: Environment, template: str, **context: Any) -> bytes:
-    return env.get_template(template).render(**context).encode()
+    return render_template(env, template, **context)
+
+
+def render_template(env: Environment, template: str, **context: Any) -> bytes:
+    """Render a template; a failure is a problem naming the template and its line."""
+    try:
+        return env.get_template(template).render(**context).encode()
+    except TemplateError as exc:
+        raise ProblemError(_template_problem(env, template, exc)) from exc
+
+
+def _template_problem(env: Environment, template: str, exc: TemplateError) -> Problem:
+    """Place a template error at the innermost template line its traceback passes through."""
+    folders = [str(Path(f).resolve()) for f in getattr(env.loader, "searchpath", [])]
+    place, line = template, getattr(exc, "lineno", None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if any(str(Path(frame.filename).resolve()).startswith(f + "/") for f in folders):
+            place, line = display(Path(frame.filename)), frame.lineno
+    fix = f"fix the template (rendering {template}), or restore it from git"
+    return error(place, f"the template cannot be rendered: {exc.message or exc}", fix, line)
 
 
 def host_files(site: Site) -> Pages:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import CONTENT, NOW, build_args, build_site, run_cli, tree
+from conftest import CONTENT, NOW, ROOT, build_args, build_site, run_cli, tree
 
 import builder.output
 
@@ -390,3 +391,27 @@ def test_the_progress_bar_starts_no_thread_that_would_stop_workers_forking(monke
     report(1, 10)
     assert threading.active_count() == threads and builder.output.can_fork() == (threads == 1)
     report(10, 10)
+
+
+@pytest.mark.parametrize("forked", [False, True], ids=["one writer", "forked writers"])
+def test_a_broken_template_is_a_problem_naming_it_and_its_line_and_keeps_the_site(
+    board, tmp_path, monkeypatch, forked
+):
+    site = tmp_path / "_site"
+    assert build_site(board, site).written
+    before = tree(site)
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / "posting.html"
+    lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if "{% block content %}" in line) + 1
+    lines.insert(at, "{{ posting.no_such_field.name }}\n")
+    page.write_text("".join(lines), encoding="utf-8")
+    if forked:
+        monkeypatch.setattr(builder.output, "PARALLEL_FROM_PAGES", 2)
+    result = build_site(board, site, templates_dir=templates)
+    assert not result.written
+    (problem,) = [p for p in result.errors if "template" in p.message]
+    assert problem.path.endswith("templates/posting.html") and problem.line == at + 1
+    assert "no_such_field" in problem.message
+    assert tree(site) == before
