@@ -41,9 +41,11 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.run $(if $(PELICAN),--pelican "$(PELICAN)")
 
+# Type hints are checked in strict mode (pyproject.toml's [tool.mypy]): fix, don't silence.
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .

@@ -176,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _curating_commands(commands: argparse._SubParsersAction) -> None:
+def _curating_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `import` and `new`, which write into the content folder."""
     imports = commands.add_parser("import", help="curate raw postings into the content folder")
     imports.add_argument("files", type=Path, nargs="+", metavar="FILE", help="raw postings")

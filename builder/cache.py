@@ -65,7 +65,7 @@ class CacheStore:
     def __init__(self, folder: Path, finished: Finished | None = None, seen: Any = None) -> None:
         self.folder = folder
         self.finished = finished
-        self.seen = seen or ({}, 0)
+        self.seen: Any = seen or ({}, 0)
         self._all: dict[str, Extracted] | None = None
         self._shards: dict[int, dict[str, Extracted]] = {}
         self._sites: tuple[Written | None, Written | None] | None = None

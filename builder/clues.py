@@ -116,9 +116,9 @@ def company_in(text: str, urls: list[str]) -> Clue | None:
         if slug := ats_slug(url):
             return name_from_slug(slug, text), "the hiring system's URL"
     for match in EMAIL.finditer(text):
-        label = match.group(2).split(".")[-2]
-        if label.lower() not in FREE_MAIL:
-            return name_from_slug(label, text), "the domain of the ad's email address"
+        account = match.group(2).split(".")[-2]
+        if account.lower() not in FREE_MAIL:
+            return name_from_slug(account, text), "the domain of the ad's email address"
     return None
 
 

@@ -69,7 +69,7 @@ def check_config(source: str, data: dict[str, Any]) -> tuple[Config, list[Proble
             problems.append(error(source, f"{key} must be {what}", f"fix `{key} =`"))
             continue
         values[key] = value.strip() if isinstance(value, str) else value
-    config = replace(Config(), **values)
+    config = replace(Config(), **values)  # type: ignore[arg-type]  # checked above, per key
     wrong = _invalid(config)
     problems += [error(source, message, fix) for _, message, fix in wrong]
     return replace(config, **{key: getattr(Config(), key) for key, _, _ in wrong}), problems

@@ -48,9 +48,10 @@ def existing(postings: Iterable[Posting]) -> list[Existing]:
 
 def _name(company: str, title: str) -> tuple[str, str]:
     """Normalize company and title: case, punctuation and spacing do not tell postings apart."""
-    return tuple(
+    company, title = (
         " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split()) for text in (company, title)
     )
+    return company, title
 
 
 # --- import ---------------------------------------------------------------------------------

@@ -40,7 +40,12 @@ class Layout:
 
 
 def make_layout(
-    inputs: str, shared: str, files: Sequence[SourceFile], base: str, site: Site, feeds: list[Feed]
+    inputs: str,
+    shared: str,
+    files: Sequence[SourceFile],
+    base: str,
+    site: Site,
+    feeds: Sequence[Feed],
 ) -> Layout:
     """Describe the site just written from these inputs."""
     digests = {file.source: file.digest for file in files}

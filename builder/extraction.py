@@ -98,7 +98,9 @@ def extract_board(
 ) -> Board:
     """Extract every file (as the memo has it where unchanged), with all problems."""
     extracted = extract_all(reading.files, reading.context, memoized, progress)
-    postings, skipped, problems = [], [], list(reading.problems)
+    postings: list[Posting] = []
+    skipped: list[str] = []
+    problems = list(reading.problems)
     for file in reading.files:
         found = extracted[file.source]
         postings += found.postings

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 
 from builder.fingerprints import Reuse
 from builder.model import Posting, Site
+from builder.output import Pages
 
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 
@@ -58,13 +59,11 @@ def _topic_feed(
     return Feed(folder, f"{title} · {site.title}", about, newest, site.last_change(postings))
 
 
-def render_feeds(
-    site: Site, reuse: Reuse | None = None, feeds: list[Feed] | None = None
-) -> dict[PurePosixPath, bytes | Path]:
+def render_feeds(site: Site, reuse: Reuse | None = None, feeds: list[Feed] | None = None) -> Pages:
     """Render RSS, Atom and JSON Feed for every feed of the site (or those given); where
     `reuse` finds all three unchanged, they are the previous build's files."""
     reuse = reuse or Reuse()
-    files: dict[PurePosixPath, bytes | Path] = {}
+    files: Pages = {}
     for feed in site_feeds(site) if feeds is None else feeds:
         targets = [PurePosixPath(feed.file(kind)) for kind in FEED_FILES]
         if all([reuse.unchanged(target, feed) for target in targets]):  # a list: record all

@@ -76,7 +76,7 @@ def _in_english(text: str) -> str:
 def _month_names() -> dict[str, str]:
     from babel import Locale
 
-    months = {}
+    months: dict[str, str] = {}
     for code in MONTH_LOCALES:
         for width in ("wide", "abbreviated"):
             for number, name in Locale(code).months["format"][width].items():

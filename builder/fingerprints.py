@@ -72,7 +72,7 @@ GENERATOR = _code_digest()
 
 def digest_of(*parts: str | bytes) -> str:
     """A sha256 of the parts, kept apart so ("ab", "c") and ("a", "bc") differ."""
-    return _hashed(hashlib.sha256(), parts).hexdigest()
+    return str(_hashed(hashlib.sha256(), parts).hexdigest())
 
 
 def digester(*first: str | bytes) -> Callable[..., str]:
@@ -97,7 +97,7 @@ def fingerprint(*values: Any) -> str:
 
 
 def _describe(value: Any, parts: list[str]) -> None:
-    kind = type(value)
+    kind: type = type(value)
     if kind is Posting:
         # The slug too: a posting keeps its content but moves when another takes its slug.
         parts += ("P", value.fingerprint, value.slug)

@@ -49,8 +49,13 @@ def _greenhouse(job: Mapping[str, Any]) -> JobPosting:
     )
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """The value if it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _lever(job: Mapping[str, Any]) -> JobPosting:
-    categories = job.get("categories") if isinstance(job.get("categories"), dict) else {}
+    categories = _mapping(job.get("categories"))
     remote = str(job.get("workplaceType") or "").lower() == "remote"
     return _posting(
         title=job.get("text"),
@@ -99,8 +104,8 @@ def _lever_salary(pay: Any) -> Any:
 
 
 def _ashby(job: Mapping[str, Any]) -> JobPosting:
-    address = job.get("address") if isinstance(job.get("address"), dict) else {}
-    postal = address.get("postalAddress") if isinstance(address.get("postalAddress"), dict) else {}
+    address = _mapping(job.get("address"))
+    postal = _mapping(address.get("postalAddress"))
     return _posting(
         title=job.get("title"),
         company=job.get("organizationName"),

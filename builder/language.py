@@ -4,6 +4,7 @@ screen readers and search engines."""
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 MIN_WORDS = 12  # fewer words than this, a list of skills say, tells no language reliably
 MIN_CONFIDENCE = 0.95
@@ -105,7 +106,7 @@ OTHER_WORDS = frozenset(  # French, German, Spanish, Portuguese, Italian, Dutch,
 
 
 @cache
-def _identifier():  # noqa: ANN202 (py3langid has no type hints)
+def _identifier() -> Any:  # py3langid has no type hints
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

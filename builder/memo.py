@@ -70,7 +70,7 @@ class Memo:
         if folder_identity(output_dir) != done.identity:
             return None
         intact = all(os.path.exists(os.path.join(output_dir, name)) for name in done.files)
-        return done.report if intact else None  # type: ignore[no-any-return]
+        return done.report if intact else None
 
     def pages(self, output_dir: Path) -> Mapping[str, str]:
         """The fingerprints of the pages in output_dir, if it is still the site recorded."""

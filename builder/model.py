@@ -46,6 +46,9 @@ class Tag:
     category: str
 
 
+Period = Literal["HOUR", "DAY", "WEEK", "MONTH", "YEAR"]
+
+
 @dataclass(frozen=True)
 class Salary:
     """A pay range; min == max for a single figure."""
@@ -53,7 +56,7 @@ class Salary:
     currency: str
     min: float
     max: float
-    period: Literal["HOUR", "DAY", "WEEK", "MONTH", "YEAR"] = "YEAR"
+    period: Period = "YEAR"
 
     def display(self) -> str:
         """Format the range for people, e.g. 'USD 120,000–150,000 a year'."""
@@ -295,7 +298,9 @@ class Site:
         return tuple(sorted(postings, key=lambda p: not p.is_open(self.now)))
 
 
-def _group(postings: tuple[Posting, ...], keys: Callable[[Posting], list[K]]) -> dict[K, list]:
+def _group(
+    postings: tuple[Posting, ...], keys: Callable[[Posting], list[K]]
+) -> dict[K, list[Posting]]:
     """Collect postings under each key they have, keeping their order."""
     groups: dict[K, list[Posting]] = {}
     for posting in postings:

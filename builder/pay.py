@@ -16,7 +16,9 @@ from typing import Any
 from babel import Locale
 from babel.numbers import list_currencies
 
-from builder.model import Salary
+from builder.model import Period, Salary
+
+UNITS: dict[str, Period] = {p: p for p in ("HOUR", "DAY", "WEEK", "MONTH", "YEAR")}
 
 # Written by ads, though CLDR's English spells them otherwise ("CA$", "A$").
 EXTRA_SYMBOLS = {"US$": "USD", "C$": "CAD", "AU$": "AUD", "zł": "PLN", "Rs.": "INR", "Rs": "INR"}
@@ -187,7 +189,7 @@ def salary_from_jsonld(value: Any) -> Salary | None:
     unit = str(quantity.get("unitText") or "YEAR").upper()
     if not currency or not low:  # a missing or zero amount is no salary
         return None
-    period = unit if unit in {"HOUR", "DAY", "WEEK", "MONTH", "YEAR"} else "YEAR"
+    period = UNITS.get(unit, "YEAR")
     return Salary(currency, low, high if high is not None else low, period)
 
 

@@ -143,9 +143,9 @@ def _areas_around(code: str) -> tuple[str, ...]:
 def _aliases() -> dict[str, tuple[str, ...]]:
     """Map every name an ad may give a place to the slugs it stands for."""
     table: dict[str, tuple[str, ...]] = {}
-    for slug, (name, aliases) in AREAS.items():
+    for area, (name, aliases) in AREAS.items():
         for alias in (name, *aliases):
-            table[alias if alias.isupper() else alias.lower()] = (slug,)
+            table[alias if alias.isupper() else alias.lower()] = (area,)
     by_code = countries()
     for country in pycountry.countries:
         slug = (by_code[country.alpha_2].slug,)
@@ -202,7 +202,12 @@ def regions_in(text: str, codes: bool = False) -> tuple[Region, ...]:
         found += [(match.start(), slug) for slug in slugs]
     if codes:
         for match in code_pattern.finditer(text):
-            country = pycountry.countries.get(**{f"alpha_{len(match.group(0))}": match.group(0)})
+            code = match.group(0)
+            country = (
+                pycountry.countries.get(alpha_2=code)
+                if len(code) == 2
+                else (pycountry.countries.get(alpha_3=code))
+            )
             if country:
                 found.append((match.start(), countries()[country.alpha_2].slug))
     ordered = [slug for _, slug in sorted(found, key=lambda item: item[0])]

@@ -34,7 +34,7 @@ def count_statuses(postings: Iterable[Posting], now: datetime) -> Mapping[str, i
     """Count postings by status: open, closed, draft, future; and as "marked" the open ones
     whose pages carry Google Jobs markup."""
     postings = tuple(postings)
-    counts = Counter(status(posting, now) for posting in postings)
+    counts: Counter[str] = Counter(status(posting, now) for posting in postings)
     counts["marked"] = sum(
         1 for posting in postings if not posting.markup_gaps and status(posting, now) == "open"
     )

@@ -160,7 +160,10 @@ def render_pages(
     out = _PageSet(env, site, reuse or Reuse())
     by_tag, by_region = site.by_tag, site.by_region
     regions = region_counts(by_region, site)
-    home = {"regions": open_region_counts(regions), "skills": top_tags(by_tag, site)}
+    home: dict[str, Any] = {
+        "regions": open_region_counts(regions),
+        "skills": top_tags(by_tag, site),
+    }
     out.add_list("", "index.html", site.open_postings, out.board_changed, **home)
     out.add_list("archive/", "archive.html", site.closed_postings, out.board_changed)
     _posting_pages(out, site)
@@ -228,7 +231,9 @@ def _company_pages(out: _PageSet, site: Site) -> None:
         out.add_list(folder, "company.html", postings, site.last_change(postings), company=company)
 
 
-def region_counts(by_region: dict[Region, tuple[Posting, ...]], site: Site) -> list[tuple]:
+def region_counts(
+    by_region: dict[Region, tuple[Posting, ...]], site: Site
+) -> list[tuple[Any, ...]]:
     """Pair each region with how many open postings people living there may apply to."""
     return [
         (region, sum(p.is_open(site.now) for p in postings))
@@ -236,12 +241,12 @@ def region_counts(by_region: dict[Region, tuple[Posting, ...]], site: Site) -> l
     ]
 
 
-def open_region_counts(regions: list[tuple]) -> list[tuple]:
+def open_region_counts(regions: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Keep the regions that have an open posting, for the home page's 'Where you live'."""
     return [(region, count) for region, count in regions if count]
 
 
-def company_counts(by_company: dict[str, tuple[Posting, ...]], site: Site) -> list[tuple]:
+def company_counts(by_company: dict[str, tuple[Posting, ...]], site: Site) -> list[tuple[Any, ...]]:
     """List (slug, name, open postings, all postings) for each company, by name."""
     rows = [
         (slug, postings[0].company, sum(p.is_open(site.now) for p in postings), len(postings))
@@ -250,14 +255,16 @@ def company_counts(by_company: dict[str, tuple[Posting, ...]], site: Site) -> li
     return sorted(rows, key=lambda row: (row[1].lower(), row[0]))
 
 
-def top_tags(by_tag: dict[Tag, tuple[Posting, ...]], site: Site, limit: int = 12) -> list[tuple]:
+def top_tags(
+    by_tag: dict[Tag, tuple[Posting, ...]], site: Site, limit: int = 12
+) -> list[tuple[Any, ...]]:
     """The skills most open postings ask for, with their counts: most asked first."""
     counts = [(tag, sum(p.is_open(site.now) for p in postings)) for tag, postings in by_tag.items()]
     asked = [(tag, count) for tag, count in counts if count]
     return sorted(asked, key=lambda item: (-item[1], item[0].name.lower()))[:limit]
 
 
-def tag_groups(by_tag: dict[Tag, tuple[Posting, ...]], taxonomy: Taxonomy) -> list[tuple]:
+def tag_groups(by_tag: dict[Tag, tuple[Posting, ...]], taxonomy: Taxonomy) -> list[tuple[Any, ...]]:
     """Group tags with their counts under the taxonomy's categories, in its order."""
     order = [*taxonomy.categories, UNKNOWN_CATEGORY]
     groups: dict[str, list[tuple[Tag, int]]] = {category: [] for category in order}
@@ -384,7 +391,7 @@ def _template_problem(env: Environment, template: str, exc: TemplateError) -> Pr
 
 def host_files(site: Site) -> Pages:
     """Files static hosts read: .nojekyll (serve files as they are) and CNAME when configured."""
-    files = {PurePosixPath(".nojekyll"): b""}
+    files: Pages = {PurePosixPath(".nojekyll"): b""}
     if site.config.cname:
         files[PurePosixPath("CNAME")] = f"{site.config.cname}\n".encode()
     return files

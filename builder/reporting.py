@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+from builder.model import Posting
 from builder.options import Result
 from builder.problems import Problem, summarize
 from builder.summary import verdict
@@ -38,7 +39,8 @@ def print_build(result: Result, now: datetime, output: Path, elapsed: float) -> 
 def print_report(result: Result, now: datetime, style: str) -> None:
     """Print the problems of files that are not postings, then each posting file's verdict
     followed by its problems, then the counts."""
-    files = {p.source: [] for p in result.postings} | {source: [] for source in result.skipped}
+    files: dict[str, list[Posting]] = {p.source: [] for p in result.postings}
+    files |= {source: [] for source in result.skipped}
     for posting in result.postings:
         files[posting.source].append(posting)
     for problem in result.problems:

@@ -31,7 +31,7 @@ def find_pagefind() -> Path | None:
     except ImportError:
         return None
     try:
-        return get_executable()
+        return Path(get_executable())
     except FileNotFoundError:
         return None
 
