@@ -16,7 +16,8 @@ import builder
 from builder import config, curate
 from builder.config import is_site_url
 from builder.fields import parse_date
-from builder.output import OutputLocked, UnsafeOutput
+from builder.lock import OutputLocked
+from builder.output import UnsafeOutput
 from builder.reporting import print_build, print_report
 
 CONFIG_FILE = Path(config.CONFIG_FILE)

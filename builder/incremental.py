@@ -13,9 +13,10 @@ from pathlib import Path
 
 from builder import pipeline
 from builder.cache import CacheStore, Saved
+from builder.lock import OutputLocked, output_lock
 from builder.memo import NO_MEMO, Memo
 from builder.options import PROJECT, Options, Result
-from builder.output import OutputLocked, check_output_dir, output_lock, remove_leftovers
+from builder.output import check_output_dir, remove_leftovers
 
 
 def build(options: Options) -> Result:

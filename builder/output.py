@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import gc
 import os
 import pickle
@@ -20,12 +19,13 @@ import subprocess
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Collection, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from collections.abc import Callable, Collection
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from builder.lock import output_lock
 from builder.pool import MAX_WORKERS, can_fork
 from builder.problems import ProblemError
 
@@ -53,10 +53,6 @@ class Standby:
 
 class UnsafeOutput(ValueError):
     """The output folder would overwrite something that is not a generated site."""
-
-
-class OutputLocked(RuntimeError):
-    """Another build is writing the same output folder."""
 
 
 def check_output_dir(output_dir: Path, content_dir: Path, protected: list[Path]) -> None:
@@ -174,45 +170,6 @@ def _check_page_path(relative: PurePosixPath) -> None:
     )
     if unsafe:
         raise UnsafeOutput(f"refusing to write a page to {str(relative)!r}: not a safe path")
-
-
-def output_lock(output_dir: Path) -> AbstractContextManager[None]:
-    """Lock the output folder (`.<name>.lock` beside it) against other builds."""
-    output_dir = output_dir.resolve()
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    return _locked(output_dir.parent / f".{output_dir.name}.lock")
-
-
-@contextmanager
-def _locked(lock_file: Path) -> Iterator[None]:
-    """Hold an exclusive lock on lock_file, or fail at once if another build holds it.
-
-    The file is removed while still locked; whoever locked a file that is no longer at
-    lock_file lost that race and tries again. The kernel drops the lock if the build dies.
-    """
-    while True:
-        with lock_file.open("a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise OutputLocked(
-                    f"another build is writing this site (it holds {lock_file}); "
-                    "wait for it to finish, then build again"
-                ) from None
-            if not _same_file(handle.fileno(), lock_file):
-                continue
-            try:
-                yield
-            finally:
-                lock_file.unlink()
-            return
-
-
-def _same_file(descriptor: int, path: Path) -> bool:
-    try:
-        return os.path.samestat(os.fstat(descriptor), path.stat())
-    except FileNotFoundError:
-        return False
 
 
 def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:

@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 from watchfiles import watch
 
 import builder
-from builder.output import OutputLocked, UnsafeOutput
+from builder.lock import OutputLocked
+from builder.output import UnsafeOutput
 from builder.problems import summarize
 
 RELOAD_PATH = "/__reload"

@@ -17,7 +17,7 @@ from conftest import NOW, ROOT, build_args, build_site, run_cli, tree
 
 import builder
 from bench.corpus import posting
-from builder import output, pool, sources
+from builder import lock, output, pool, sources
 
 
 def incremental(content: Path, output: Path, cache: Path, **options) -> builder.Result:
@@ -230,7 +230,7 @@ def test_the_lock_is_held_for_the_whole_build_not_only_the_writing(
 ) -> None:
     site, cache = tmp_path / "_site", tmp_path / ".cache"
     incremental(board, site, cache)
-    with output.output_lock(site), pytest.raises(output.OutputLocked):
+    with lock.output_lock(site), pytest.raises(lock.OutputLocked):
         build_site(board, site, cache_dir=cache)  # even a build with nothing to do waits
 
 
