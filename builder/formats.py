@@ -17,7 +17,7 @@ from builder.normalize import REAL_TAG, body_to_html, html_to_text, unescape_if_
 
 Found = dict[str, Any]
 Sources = dict[str, str]  # field -> where in the posting it was found, for `check --explain`
-Layout = tuple[Found, Sources, str]
+FormatFields = tuple[Found, Sources, str]  # what a format gives: fields, their sources, HTML
 # Anchored: unanchored, search() would retry from every position of a long line (quadratic).
 FILE_NAME_LINE = re.compile(r"\A(\S.*\.(txt|pdf|docx?|rtf|html?|md)\s*|\S*[-_]\S*[-_]\S*)\Z", re.I)
 TITLE_COMPANY = re.compile(r"\s(?:-|–|—|@|at)\s+([^-–—@]{2,40})\Z")
@@ -42,7 +42,7 @@ JSONLD_KEYS = {
 }  # fmt: skip
 
 
-def _from_jsonld(raw: RawPosting) -> Layout:
+def _from_jsonld(raw: RawPosting) -> FormatFields:
     job = raw.jsonld or {}
     org = job.get("hiringOrganization")
     description = unescape_if_escaped(str(job.get("description") or ""))
@@ -87,7 +87,7 @@ def _jsonld_identifier(identifier: Any) -> str | None:
     return identifier.get("value") if isinstance(identifier, dict) else identifier
 
 
-def _from_markdown(raw: RawPosting) -> Layout:
+def _from_markdown(raw: RawPosting) -> FormatFields:
     lines = raw.body.splitlines()
     found: Found = {}
     sources: Sources = {}
@@ -149,7 +149,7 @@ def _badges(badges: list[str]) -> Found:
     return found
 
 
-def _from_text(raw: RawPosting) -> Layout:
+def _from_text(raw: RawPosting) -> FormatFields:
     lines = raw.body.splitlines()
     found: Found = {}
     sources: Sources = {}
@@ -210,7 +210,7 @@ def smart_title(text: str) -> str:
     return re.sub(r"[a-z][a-z']*", word, text)
 
 
-def _from_html(raw: RawPosting) -> Layout:
+def _from_html(raw: RawPosting) -> FormatFields:
     found: Found = {}
     sources: Sources = {}
     body = raw.body
@@ -228,7 +228,7 @@ def _from_html(raw: RawPosting) -> Layout:
     return found, sources, body_to_html(body, "html")
 
 
-FORMAT_RULES: dict[str, Callable[[RawPosting], Layout]] = {
+FORMAT_RULES: dict[str, Callable[[RawPosting], FormatFields]] = {
     "jsonld": _from_jsonld,
     "markdown": _from_markdown,
     "text": _from_text,
