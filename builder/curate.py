@@ -16,9 +16,9 @@ from builder.extract import BUILD_DATE, GIT_ADDED, Context, extract
 from builder.model import Posting
 from builder.problems import Problem, error
 from builder.readers import MAX_BYTES, read_posting
-from builder.taxonomy import Taxonomy, build_taxonomy, load_taxonomy
+from builder.sources import read_taxonomy
+from builder.taxonomy import Taxonomy, build_taxonomy
 
-TAXONOMY_FILE = "_taxonomy.yml"
 NAME_LENGTH = 80
 # Fallbacks a build uses when the posting says nothing: never written down as if found.
 PLACEHOLDERS = {"no title found", "no company found", GIT_ADDED, BUILD_DATE}
@@ -181,9 +181,8 @@ def _codec(data: bytes) -> str:
 
 
 def _taxonomy(content_dir: Path) -> Taxonomy:
-    path = content_dir / TAXONOMY_FILE
-    taxonomy, problems = load_taxonomy(path) if path.exists() else (build_taxonomy({}), [])
-    return build_taxonomy({}) if problems else taxonomy
+    """The content's taxonomy as a build reads it; an empty one when it is missing or invalid."""
+    return read_taxonomy(content_dir)[0] or build_taxonomy({})
 
 
 # --- new ------------------------------------------------------------------------------------
