@@ -14,8 +14,7 @@ from test_incremental import assert_same_as_clean, incremental
 
 import builder
 from bench.corpus import write_corpus
-from builder import delta
-from builder import writing
+from builder import delta, writing
 from builder.sources import SourceFile
 
 
