@@ -13,9 +13,10 @@ import yaml
 from slugify import slugify
 
 from builder.extract import BUILD_DATE, GIT_ADDED, Context, extract
+from builder.limits import MAX_BYTES
 from builder.model import Posting
 from builder.problems import Problem, error
-from builder.readers import MAX_BYTES, read_posting
+from builder.readers import read_posting
 from builder.sources import read_taxonomy
 from builder.taxonomy import Taxonomy, build_taxonomy
 
