@@ -161,7 +161,7 @@ def _load(path: Path) -> Any:
     try:
         with path.open("rb") as stream:
             generator, content = pickle.load(stream)
-    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
+    except Exception:  # damaged bytes can make unpickling raise anything: read as empty
         return None
     return content if generator == GENERATOR else None
 

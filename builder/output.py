@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import gc
+import glob
 import os
 import pickle
 import secrets
@@ -66,6 +67,10 @@ def check_output_dir(output_dir: Path, content_dir: Path, protected: list[Path])
             raise UnsafeOutput(
                 f"refusing to write the site to {output_dir}: it would replace {place}"
             )
+    if target.exists() and not target.is_dir():
+        raise UnsafeOutput(
+            f"refusing to write the site to {output_dir}: it is a file, not a folder"
+        )
     if target.is_dir() and any(target.iterdir()) and not (target / SITE_MARK).exists():
         raise UnsafeOutput(
             f"refusing to write the site to {output_dir}: it holds files that no build wrote "
@@ -347,7 +352,7 @@ def _exchange(first: Path, second: Path) -> bool:
 
 def _recover(parent: Path, output_dir: Path) -> None:
     """Put back the old site if a build was killed between its two renames."""
-    retired = sorted(parent.glob(f".{output_dir.name}.old-*/site"))
+    retired = sorted(parent.glob(f".{glob.escape(output_dir.name)}.old-*/site"))
     if retired and not output_dir.exists():
         os.replace(retired[-1], output_dir)
 
@@ -361,6 +366,7 @@ def remove_leftovers(output_dir: Path) -> None:
 
 def _remove_leftovers(parent: Path, name: str) -> None:
     """Delete staging folders that an interrupted build left behind."""
+    name = glob.escape(name)  # `site[1]` must not match another output's leftovers
     for pattern in (f".{name}.tmp-*", f".{name}.old-*", f".{name}.trash-*"):
         for leftover in sorted(parent.glob(pattern)):
             shutil.rmtree(leftover, ignore_errors=True)
