@@ -1,4 +1,4 @@
-"""The build cache on disk: what the last build saw, extracted and wrote (incremental.py uses it).
+"""The build cache on disk: what the last build saw, extracted and wrote (memo.py reads it).
 
 It lives in `.cache/` (git-ignored; deleting it only costs one slow build): a small state file
 read on every build, each content file's extraction in one of SHARDS files, the sites' page

@@ -71,8 +71,11 @@ def extract_record(file: SourceFile, context: Context) -> Extracted:
     """Extract a file into what the memo keeps of it: its digest, and the build date when
     the result used it."""
     loaded = file.loaded()
+    changed = file.data is None and loaded.unreadable is None and loaded.changed_since_seen
+    if changed:  # edited since it was looked at: its pages must not pass for the old ones
+        loaded = replace(loaded, digest=digest_of(file.digest, loaded.data or b""))
     postings, problems = extract_file(loaded, context)
-    valid = loaded.unreadable is None and (file.data is not None or not loaded.changed_since_seen)
+    valid = loaded.unreadable is None and not changed
     uses_now = any(_depends_on_now(posting, context.now) for posting in postings)
     now = context.now if uses_now else None
     return Extracted(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from builder import pipeline
 from builder.cache import CacheStore, Saved
-from builder.lock import OutputLocked, output_lock
+from builder.lock import output_lock
 from builder.memo import NO_MEMO, Memo
 from builder.options import PROJECT, Options, Result
 from builder.output import check_output_dir, remove_leftovers
@@ -30,8 +30,6 @@ def build(options: Options) -> Result:
         memo = open_memo(options)
         try:
             built = pipeline.build(options, memo)
-        except OutputLocked:
-            raise  # another build is writing: its cache is its own
         except BaseException:
             save(memo, Saved(memo.seen, standby=memo.standby))  # trust nothing of the site
             raise

@@ -19,8 +19,6 @@ from builder.cache import (
     Saved,
     Written,
     folder_identity,
-    folder_times,
-    times_of,
 )
 from builder.delta import Layout
 from builder.extraction import Extracted
@@ -101,7 +99,7 @@ class Built:
     saved: Saved | None
 
 
-def finished(inputs: str, written: Written, result: Result) -> Finished:
+def finished_build(inputs: str, written: Written, result: Result) -> Finished:
     """Record what a written build was made from, so the same inputs need not be built
     again; every page the report says it reused was left unchanged."""
     report = replace(
@@ -113,23 +111,3 @@ def finished(inputs: str, written: Written, result: Result) -> Finished:
         timings={},
     )
     return Finished(inputs, written.identity, written.files, report)
-
-
-def folders_now(
-    output_dir: Path, files: tuple[str, ...], changed: list[str] | None, memo: Memo
-) -> dict[str, int]:
-    """Every folder's mtime in the site just swapped in. A standby updated into it keeps the
-    times it was checked with, but in the folders this build wrote into: only those are read.
-    `changed`: the pages this build wrote, when it updated the standby; else None."""
-    kept, before = memo.standby, memo.written
-    if changed is None or kept is None or kept.files != files:
-        if before and before.files == files:  # the same folders: no need to work them out
-            return times_of(output_dir, before.folders)
-        return folder_times(output_dir, files)
-    touched = {""}  # the top: its time is set, and static/ and pagefind/ are made anew in it
-    touched |= {f for f in kept.folders if f.split("/", 1)[0] in {"static", "pagefind"}}
-    for folder in map(os.path.dirname, changed):
-        while folder not in touched:  # and the folders above it
-            touched.add(folder)
-            folder = os.path.dirname(folder)
-    return dict(kept.folders) | times_of(output_dir, sorted(touched))

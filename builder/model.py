@@ -125,8 +125,8 @@ class Posting:
     dated_by: DatedBy = "posting"  # who gave date_posted: the posting, git, or the build date
     # (field, where its value came from) for `check --explain`: a tuple, so it pickles
     provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
-    # A digest of everything the posting was made from, plus its slug: pages that show it
-    # are rendered again only when it changes (builder/cache.py).
+    # A digest of everything the posting was made from: pages that show it are rendered
+    # again only when it (or its slug) changes (builder/fingerprints.py).
     fingerprint: str = field(default="", compare=False, repr=False)
 
     @property

@@ -16,7 +16,7 @@ from builder.config import Config, load_config
 from builder.delta import changed_files, extract_changed, make_layout, moved_on, plan_change
 from builder.extraction import Board, extract_board
 from builder.fingerprints import GENERATOR, digest_of, files_digest
-from builder.memo import NO_MEMO, Built, Memo, finished
+from builder.memo import NO_MEMO, Built, Memo, finished_build
 from builder.model import Site
 from builder.options import Options, Progress, Result
 from builder.policy import count_statuses, left_out, published
@@ -29,7 +29,10 @@ from builder.writing import Made, Setting, render_change, render_site, tool_iden
 
 
 def build(options: Options, memo: Memo = NO_MEMO) -> Built:
-    """Build the site; stop before writing on an error, unless --keep-going skips it."""
+    """Build the site; stop before writing on an error, unless --keep-going skips it.
+
+    Two look-ups in the memo can answer sooner: the same inputs into the untouched site
+    (nothing to do), and an edit of descriptions alone (only their pages are rendered)."""
     clock = Stopwatch()
     config, config_problems = load_settings(options.config_file)
     reading = read_content(options.content_dir, options.now, config, config_problems, memo.seen)
@@ -43,7 +46,8 @@ def build(options: Options, memo: Memo = NO_MEMO) -> Built:
     clock.lap("extract")
     broken = reading.taxonomy is None or any(p.is_error for p in config_problems)
     if board.errors and (broken or not options.keep_going):
-        kept = Saved(reading.seen, None, board.extracted, (), memo.written, memo.standby)
+        kept = Saved(reading.seen, extracted=board.extracted, written=memo.written,
+                     standby=memo.standby)  # fmt: skip
         return Built(board.result(options.now), kept)
     site = Site(published(board.postings, options), options.now, base_url(options, config), config)
     indexed = options.search and bool(site.open_postings)  # nothing to search: no index
@@ -52,15 +56,16 @@ def build(options: Options, memo: Memo = NO_MEMO) -> Built:
         made = render_and_write(setting, site, reading, inputs, memo)
     except (SearchFailed, ProblemError) as exc:
         failed = _failure(exc, options.output_dir)
-        forgotten = Saved(reading.seen, None, board.extracted, (), None, memo.standby)
+        forgotten = Saved(reading.seen, extracted=board.extracted, standby=memo.standby)
         return Built(
             replace(board.result(options.now), problems=(*board.problems, failed)), forgotten
         )
     missing = (no_search(display(options.output_dir)),) if indexed and not setting.pagefind else ()
     result = report_build(board, site, made, options, clock, missing)
-    done = finished(inputs.digest, made.written, result)
-    return Built(result, Saved(reading.seen, done, board.extracted, (), made.written,
-                               made.standby, made.layout))  # fmt: skip
+    done = finished_build(inputs.digest, made.written, result)
+    saved = Saved(reading.seen, done, board.extracted, written=made.written,
+                  standby=made.standby, layout=made.layout)  # fmt: skip
+    return Built(result, saved)
 
 
 def _failure(exc: SearchFailed | ProblemError, output_dir: Path) -> Problem:
@@ -174,8 +179,8 @@ def build_edit(
     site = Site(change.postings, options.now, base_url(options, config), config)  # only those
     pagefind = find_pagefind() if options.search and layout.searched else None
     setting = Setting(options, pagefind, clock)
-    rendered = render_change(setting, site, change, layout, memo.pages(options.output_dir))
     try:
+        rendered = render_change(setting, site, change, layout, memo.pages(options.output_dir))
         made = write(setting, rendered, memo) if rendered else None
     except (SearchFailed, ProblemError):
         made = None  # planned in full, which reports what is wrong
@@ -184,8 +189,8 @@ def build_edit(
     report = replace(
         memo.finished.report, pages_reused=made.reused, timings=MappingProxyType(clock.laps)
     )
-    done = finished(inputs.digest, made.written, report)
+    done = finished_build(inputs.digest, made.written, report)
     layout = moved_on(layout, inputs.digest, fresh, change)
-    return Built(
-        report, Saved(reading.seen, done, None, tuple(fresh), made.written, made.standby, layout)
-    )
+    saved = Saved(reading.seen, done, patched=tuple(fresh), written=made.written,
+                  standby=made.standby, layout=layout)  # fmt: skip
+    return Built(report, saved)

@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from builder.cache import Written, folder_identity, times_of
+from builder.cache import Written, folder_identity, folder_times, times_of
 from builder.delta import Change, Layout
 from builder.feeds import Feed, render_feeds, site_feeds
 from builder.fingerprints import GENERATOR, Reuse, files_digest, fingerprint
-from builder.memo import Memo, folders_now
+from builder.memo import Memo
 from builder.model import Site
 from builder.options import Options
 from builder.output import OldFile, Pages, Standby, link_tree, standby_path, write_site
@@ -138,7 +138,7 @@ def write(setting: Setting, rendered: Rendered, memo: Memo) -> Made | None:
     clock.lap("render and write")
     files = _site_files(pages, output_dir)
     changed = [name for name in map(str, pages) if name not in standby.same] if standby else None
-    folders = folders_now(output_dir, files, changed, memo)
+    folders = _folders_now(output_dir, files, changed, memo)
     now_written = replace(written, identity=folder_identity(output_dir), files=files,
                           folders=folders)  # fmt: skip
     kept = previous and replace(previous, identity=folder_identity(standby_path(output_dir)))
@@ -197,3 +197,23 @@ def _site_files(pages: Pages, output_dir: Path) -> tuple[str, ...]:
         for inside, _, found in os.walk(output_dir / folder):
             names += (os.path.relpath(os.path.join(inside, name), output_dir) for name in found)
     return tuple(sorted(names))
+
+
+def _folders_now(
+    output_dir: Path, files: tuple[str, ...], changed: list[str] | None, memo: Memo
+) -> dict[str, int]:
+    """Every folder's mtime in the site just swapped in. A standby updated into it keeps the
+    times it was checked with, but in the folders this build wrote into: only those are read.
+    `changed`: the pages this build wrote, when it updated the standby; else None."""
+    kept, before = memo.standby, memo.written
+    if changed is None or kept is None or kept.files != files:
+        if before and before.files == files:  # the same folders: no need to work them out
+            return times_of(output_dir, before.folders)
+        return folder_times(output_dir, files)
+    touched = {""}  # the top: its time is set, and static/ and pagefind/ are made anew in it
+    touched |= {f for f in kept.folders if f.split("/", 1)[0] in {"static", "pagefind"}}
+    for folder in map(os.path.dirname, changed):
+        while folder not in touched:  # and the folders above it
+            touched.add(folder)
+            folder = os.path.dirname(folder)
+    return dict(kept.folders) | times_of(output_dir, sorted(touched))
