@@ -29,7 +29,7 @@ EXPLAINED = (
     ("date_modified", "updated"), ("valid_through", "expires"), ("location", "location"),
     ("regions", "regions"), ("remote", "remote"), ("employment_type", "employment_type"),
     ("salary", "salary"), ("apply_url", "apply_url"), ("tags", "tags"), ("draft", "draft"),
-    ("slug", "slug"), ("identifier", "identifier"),
+    ("slug", "slug"), ("identifier", "identifier"), ("seniority", "seniority"),
 )  # fmt: skip
 
 

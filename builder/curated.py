@@ -12,7 +12,7 @@ from builder.model import RawPosting
 
 CURATED_KEYS = (
     "title", "company", "date", "updated", "expires", "valid_through", "location", "regions",
-    "remote", "employment_type", "salary", "apply_url", "tags", "draft", "slug",
+    "remote", "employment_type", "salary", "apply_url", "tags", "draft", "slug", "seniority",
 )  # fmt: skip
 # Other keys the sources curators copy from use for a field, in the order they are tried
 # after the field's own key (README, "Front matter keys").
@@ -23,6 +23,7 @@ KEY_ALIASES = {
     "employment_type": ("contract", "job_type", "job-type", "type", "employment", "commitment"),
     "apply_url": ("apply", "apply_link", "application_url", "url", "link"),
     "title": ("position", "job_title", "role"),
+    "seniority": ("seniority_level", "experience_level", "level"),
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from builder.field_rules import (
     regions_of,
     remote_of,
     salary_of,
+    seniority_of,
     tags_of,
     title_of,
 )
@@ -101,6 +102,7 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         tags=tags_of(found, text, context.taxonomy, note),
         draft=draft_of(found, note),
         identifier=identifier_of(found, note),
+        seniority=seniority_of(found, note),
         index=raw.index,
         language=language_of(text),
     )

@@ -6,10 +6,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from builder import fields, pay, places
-from builder.curated import as_list, clean, flag
+from builder import fields, pay, places, seniority
+from builder.curated import KEY_ALIASES, as_list, clean, flag
 from builder.formats import Found, smart_title
-from builder.model import Region, Salary, Tag
+from builder.model import Region, Salary, Seniority, Tag
 from builder.normalize import summarize_text
 from builder.reporter import Reporter
 from builder.slugs import SLUG_LENGTH
@@ -21,6 +21,7 @@ _LIST_FIX = "write the regions as a YAML list: [Canada, United States]"
 _REGIONS_FIX = "add `regions:` in front matter, e.g. [Worldwide] or [Europe, United States]"
 _SALARY_FIX = "write it like `$120k–150k` or `€90,000 - €115,000 EUR`"
 _TAG_FIX = "add it to content/_taxonomy.yml, or use one of its names or aliases"
+_LEVEL_FIX = f"write one of {', '.join(seniority.LEVELS)}, or `false` for none"
 
 
 def title_of(found: Found, text: str, note: Reporter) -> str:
@@ -163,6 +164,32 @@ def tags_of(found: Found, text: str, taxonomy: Taxonomy, note: Reporter) -> tupl
 def _tag_names(value: Any) -> list[str]:
     """Read the curator's tag names, skipping empty ones."""
     return [name for name in as_list(value, ",") if name]
+
+
+def seniority_of(found: Found, note: Reporter) -> Seniority | None:
+    """Return the level front matter gives, else the one the title names, else none."""
+    given = found.get("seniority")
+    if given is False:  # `seniority: false`: the curator says the title names no level
+        note.took("seniority", "seniority")
+        return None
+    level = seniority.given_level(given) if "seniority" in found else None
+    if level:
+        note.took("seniority", "seniority")
+        return level
+    if "seniority" in found:
+        what = f"seniority {clean(given)!r} is not a level the board knows; read from the title"
+        note.warn(what, _LEVEL_FIX, "seniority", *KEY_ALIASES["seniority"])
+    return _title_level(clean(found.get("title")), note)
+
+
+def _title_level(title: str, note: Reporter) -> Seniority | None:
+    """Return the level the title's words name, saying which words; none when they name none."""
+    named = seniority.title_level(title)
+    if named:
+        note.took("seniority", fallback=f'the title, which says "{named[1]}"')
+        return named[0]
+    note.took("seniority", fallback="no level named in the title")
+    return None
 
 
 def draft_of(found: Found, note: Reporter) -> bool:

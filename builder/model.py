@@ -94,6 +94,15 @@ class Region:
 # Who gave a posting its date: the posting itself, the commit that added its file, or the
 # build (--now) when neither did. Only a date the posting gives can schedule it for later.
 DatedBy = Literal["posting", "git", "build"]
+# How senior a job is, as its title (or the curator's `seniority:`) says; none when unsaid.
+Seniority = Literal[
+    "intern", "junior", "mid", "senior", "staff", "principal", "lead", "manager", "director"
+]
+SENIORITY_LABELS: dict[Seniority, str] = {
+    "intern": "Intern", "junior": "Junior", "mid": "Mid-level", "senior": "Senior",
+    "staff": "Staff", "principal": "Principal", "lead": "Lead", "manager": "Manager",
+    "director": "Director",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,7 @@ class Posting:
     date_modified: datetime | None = None  # the last edit, when known
     language: str = ""  # the description's language when detected and not the site's, e.g. "fr"
     dated_by: DatedBy = "posting"  # who gave date_posted: the posting, git, or the build date
+    seniority: Seniority | None = None  # the level the title or front matter names, if any
     # (field, where its value came from) for `check --explain`: a tuple, so it pickles
     provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # A digest of everything the posting was made from: pages that show it are rendered
@@ -152,6 +162,11 @@ class Posting:
     def headline(self) -> str:
         """The title and, when known, the company: 'SRE at Acme' (feeds, page titles)."""
         return f"{self.title} at {self.company}" if self.company else self.title
+
+    @property
+    def level(self) -> str:
+        """The seniority as shown on cards and pages, e.g. 'Senior'; "" when none is known."""
+        return SENIORITY_LABELS[self.seniority] if self.seniority else ""
 
     @property
     def markup_gaps(self) -> tuple[str, ...]:

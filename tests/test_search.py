@@ -28,7 +28,8 @@ def test_search_indexes_the_open_postings_with_their_filters(seed_site):
     assert language["page_count"] == sum(p.is_open(NOW) for p in result.postings)
     meta = read_index(bundle / f"pagefind.{language['hash']}.pf_meta")
     filters = {name: read_index(bundle / "filter" / f"{file}.pf_filter") for name, file in meta[3]}
-    assert set(filters) == {"company", "region", "skill"}  # the seeds give no employment type
+    # The seeds give no employment type; 002 is "Intermediate", a mid-level job.
+    assert set(filters) == {"company", "region", "seniority", "skill"}
     companies = {value for value, _ in filters["company"][1]}
     assert companies == {p.company for p in result.postings if p.is_open(NOW)}
     assert (bundle / "pagefind-component-ui.js").is_file()
