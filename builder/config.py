@@ -28,7 +28,7 @@ class Config:
     cname: str = ""  # a custom domain for GitHub Pages, written to CNAME
     feed_items: int = 50  # newest open postings in the site-wide feeds
     topic_feed_items: int = 20  # in each tag's and each region's feeds
-    max_age_days: int = 0  # close postings without an expiry this long after posting; 0 is off
+    max_age_days: int = 90  # close postings without an expiry this long after posting; 0 is off
     page_size: int = 20  # postings per page of a list (home, tag, region, company, archive)
 
     @property

@@ -81,6 +81,7 @@ def render_feeds(site: Site, reuse: Reuse | None = None, feeds: list[Feed] | Non
 def _feed_generator(site: Site, feed: Feed) -> FeedGenerator:
     """Fill feedgen with a feed and its entries, for both RSS and Atom."""
     generator = FeedGenerator()
+    generator.load_extension("dc", atom=False, rss=True)  # RSS's <author> must be an email
     generator.id(site.absolute_url(feed.folder))
     generator.title(feed.title)
     generator.subtitle(feed.description)  # RSS <description> and Atom <subtitle>
@@ -110,6 +111,7 @@ def _add_entry(generator: FeedGenerator, posting: Posting, link: str) -> None:
     entry.link(href=link, rel="alternate")
     if posting.company:  # never a made-up author
         entry.author({"name": posting.company})
+        entry.dc.dc_creator(posting.company)
     entry.description(posting.summary)
     entry.content(posting.description_html, type="html")
     entry.published(posting.date_posted)
@@ -158,5 +160,7 @@ def _json_item(posting: Posting, link: str) -> dict[str, Any]:
             "salary": asdict(salary) if salary else None,
             "valid_through": posting.valid_through.isoformat() if posting.valid_through else None,
             "apply_url": posting.apply_url,
+            # Only when the title or the curator names a level: the board never guesses one.
+            **({"seniority": posting.seniority} if posting.seniority else {}),
         },
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from builder.fingerprints import Reuse
+from builder.jsonld import job_posting_jsonld
 from builder.model import EMPLOYMENT_TYPES, Posting, Region, Site, Tag
 from builder.output import OldFile, Pages
 from builder.problems import Problem, ProblemError, display, error
@@ -135,7 +135,7 @@ class _PageSet:
         folder: str,
         template: str,
         items: Sequence[Any],
-        lastmod: datetime,
+        lastmod: datetime | None,  # None: left out of the sitemap
         name: str = "postings",
         size: int = 0,  # 0: the board's page_size
         **context: Any,
@@ -201,8 +201,18 @@ def _topic_list(
     out: _PageSet, folder: str, template: str, postings: tuple[Posting, ...], **context: Any
 ) -> None:
     """Render a tag's or a region's list, which has feeds of its own in its folder."""
-    dated = out.site.last_change(postings)
-    out.add_list(folder, template, postings, dated, feed_folder=folder, **context)
+    _listing(out, folder, template, postings, feed_folder=folder, **context)
+
+
+def _listing(
+    out: _PageSet, folder: str, template: str, postings: tuple[Posting, ...], **context: Any
+) -> None:
+    """Render a topic's list; one with no open posting is kept from search engines (its
+    closed postings stay reachable)."""
+    if any(posting.is_open(out.site.now) for posting in postings):
+        out.add_list(folder, template, postings, out.site.last_change(postings), **context)
+    else:
+        out.add_list(folder, template, postings, None, noindex=True, **context)
 
 
 def _posting_pages(out: _PageSet, site: Site) -> None:
@@ -228,7 +238,7 @@ def _company_pages(out: _PageSet, site: Site) -> None:
     )
     for slug, postings in by_company.items():
         folder, company = f"companies/{slug}/", postings[0].company
-        out.add_list(folder, "company.html", postings, site.last_change(postings), company=company)
+        _listing(out, folder, "company.html", postings, company=company)
 
 
 def region_counts(
@@ -271,64 +281,6 @@ def tag_groups(by_tag: dict[Tag, tuple[Posting, ...]], taxonomy: Taxonomy) -> li
     for tag, postings in sorted(by_tag.items(), key=lambda item: item[0].name.lower()):
         groups.setdefault(tag.category, []).append((tag, len(postings)))
     return [(category, tags) for category, tags in groups.items() if tags]
-
-
-def job_posting_jsonld(posting: Posting, site: Site) -> str:
-    """Serialize the schema.org JobPosting for a posting page, safe inside <script>."""
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "JobPosting",
-        "title": posting.title,
-        "description": posting.description_html,
-        "datePosted": posting.date_posted.isoformat(),
-        "hiringOrganization": {"@type": "Organization", "name": posting.company},
-        "identifier": {
-            "@type": "PropertyValue",
-            "name": posting.company,
-            "value": posting.identifier or posting.uid.removeprefix("urn:uuid:"),
-        },
-        "url": site.absolute_url(posting.path),
-        "directApply": False,
-    }
-    if posting.valid_through:
-        data["validThrough"] = posting.valid_through.isoformat()
-    if posting.employment_type:
-        data["employmentType"] = posting.employment_type
-    data.update(_jsonld_location(posting))
-    if posting.salary:
-        data["baseSalary"] = _jsonld_salary(posting)
-    return _script_safe_json(data)
-
-
-def _jsonld_location(posting: Posting) -> dict[str, Any]:
-    if posting.remote:
-        located = {"jobLocationType": "TELECOMMUTE"}
-        if posting.regions:
-            located["applicantLocationRequirements"] = [  # type: ignore[assignment]
-                {"@type": region.kind, "name": region.name} for region in posting.regions
-            ]
-        return located
-    address = {"@type": "PostalAddress", "addressLocality": posting.location}
-    return {"jobLocation": {"@type": "Place", "address": address}}
-
-
-def _jsonld_salary(posting: Posting) -> dict[str, Any]:
-    salary = posting.salary
-    assert salary is not None
-    value = {
-        "@type": "QuantitativeValue",
-        "minValue": salary.min,
-        "maxValue": salary.max,
-        "unitText": salary.period,
-    }
-    return {"@type": "MonetaryAmount", "currency": salary.currency, "value": value}
-
-
-def _script_safe_json(data: Any) -> str:
-    # "<" escaped means no "</script>" or "<!--" can end the block early. Not indented:
-    # json's C encoder takes no indent, and the pure-Python one took a tenth of rendering.
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _day(moment: datetime) -> str:

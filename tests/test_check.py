@@ -96,11 +96,17 @@ def test_warnings_alone_exit_zero(bad_board):
     assert "4 postings = 1 open + 1 closed + 1 drafts + 1 future + 0 skipped" in done.stderr
 
 
-def test_without_a_maximum_age_an_old_posting_stays_open(bad_board):
-    (bad_board / "site.toml").unlink()  # the board's site.toml is read when there is one
-    done = run_cli("check", "--now", NOW, cwd=bad_board)
+def test_with_max_age_days_0_an_old_posting_stays_open(bad_board):
+    (bad_board / "site.toml").write_text("max_age_days = 0\n")
+    done = run_cli("check", "--config", "site.toml", "--now", NOW, cwd=bad_board)
     assert "content/old.txt: 1 warning\n" in done.stderr
     assert "maximum age" not in done.stderr
+
+
+def test_the_maximum_age_is_90_days_by_default(bad_board):
+    (bad_board / "site.toml").unlink()  # the board's site.toml is read when there is one
+    done = run_cli("check", "--now", NOW, cwd=bad_board)
+    assert "older than the board's maximum age of 90 days" in done.stderr
 
 
 def test_check_on_the_seeds_gives_one_verdict_per_posting():
@@ -108,7 +114,7 @@ def test_check_on_the_seeds_gives_one_verdict_per_posting():
     assert done.returncode == 0, done.stderr
     verdicts = [line for line in done.stderr.splitlines() if line.startswith("content/")]
     assert verdicts == [
-        "content/000_58eb25f5f920fe53.txt: 3 warnings",
+        "content/000_58eb25f5f920fe53.txt: 4 warnings; closed",  # posted 2019: past 90 days
         "content/001_6005c265d0ccf55b.txt: 3 warnings",
         "content/002_4abe1e0282606664.txt: 4 warnings",
         "content/003_d0ff996159fdbdb7.txt: 1 warning; closed",
@@ -119,8 +125,8 @@ def test_check_on_the_seeds_gives_one_verdict_per_posting():
         + TAG_FIX
     ) in done.stderr.splitlines()
     assert done.stderr.endswith(
-        "5 files read: 5 postings = 4 open + 1 closed + 0 drafts + 0 future + 0 skipped; "
-        "2 of 4 open with Google Jobs markup; 0 errors, 16 warnings\n"
+        "5 files read: 5 postings = 3 open + 2 closed + 0 drafts + 0 future + 0 skipped; "
+        "1 of 3 open with Google Jobs markup; 0 errors, 17 warnings\n"
     )
 
 

@@ -42,7 +42,7 @@ def test_values_are_read_and_max_age_becomes_a_duration(tmp_path):
     )
     assert config.feed_items == 10 and config.topic_feed_items == 20
     assert config.max_age == timedelta(days=60)
-    assert Config().max_age is None
+    assert Config().max_age == timedelta(days=90)  # no job stays open for ever
 
 
 def test_broken_toml_names_its_line(tmp_path):

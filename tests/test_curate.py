@@ -335,11 +335,13 @@ def test_the_progress_callback_hears_of_every_file(mixed, tmp_path):
 # --- the board's maximum age ----------------------------------------------------------------
 
 
-def test_the_maximum_age_is_off_by_default_so_only_the_expired_seed_is_closed(seed_site):
+def test_the_maximum_age_of_90_days_closes_the_seed_posted_in_2019(seed_site):
     result, _ = seed_site
-    closed = [Path(p.source).name for p in result.postings if not p.is_open(NOW)]
-    assert closed == ["003_d0ff996159fdbdb7.txt"]  # its JSON-LD validThrough has passed
-    assert not any("maximum age" in p.message for p in result.problems)
+    closed = sorted(Path(p.source).name for p in result.postings if not p.is_open(NOW))
+    # 000 was posted in 2019; 003's JSON-LD validThrough has passed.
+    assert closed == ["000_58eb25f5f920fe53.txt", "003_d0ff996159fdbdb7.txt"]
+    (aged,) = [p for p in result.problems if "maximum age of 90 days" in p.message]
+    assert aged.path.endswith("000_58eb25f5f920fe53.txt") and aged.line and aged.fix
 
 
 def test_the_maximum_age_closes_postings_without_an_expiry(mixed, tmp_path):

@@ -30,6 +30,20 @@ JOB_EXTENSION = {
         "location": {"type": "string"},
         "employment_type": {"type": ["string", "null"]},
         "apply_url": {"type": ["string", "null"], "format": "uri"},
+        # The levels, written out: a test must not take them from the code it checks.
+        "seniority": {
+            "enum": [
+                "intern",
+                "junior",
+                "mid",
+                "senior",
+                "staff",
+                "principal",
+                "lead",
+                "manager",
+                "director",
+            ]
+        },
         "valid_through": {"type": ["string", "null"], "format": "date-time"},
         "salary": {
             "type": ["object", "null"],
@@ -233,3 +247,12 @@ def _built(content: Path, output: Path) -> Path:
     result = build_site(content, output)
     assert result.written, [str(p) for p in result.errors]
     return output
+
+
+def test_rss_items_name_the_company_as_their_creator(seed_site):
+    result, output = seed_site
+    feed = feedparser.parse((output / "feed.xml").read_bytes())
+    companies = {p.uid: p.company for p in result.postings}
+    assert feed.entries
+    for entry in feed.entries:
+        assert entry.author == companies[entry.id]  # feedparser reads dc:creator as author

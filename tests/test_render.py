@@ -12,14 +12,9 @@ import lxml.html
 from conftest import NOW, ROOT
 
 from builder.config import Config
+from builder.jsonld import job_posting_jsonld
 from builder.model import Posting, Region, Salary, Site, Tag
-from builder.render import (
-    Pager,
-    host_files,
-    job_posting_jsonld,
-    make_environment,
-    render_pages,
-)
+from builder.render import Pager, host_files, make_environment, render_pages
 from builder.taxonomy import build_taxonomy
 
 
@@ -177,6 +172,8 @@ def test_every_page_has_canonical_description_open_graph_and_twitter_tags():
             assert meta.get(key), (path, key)
         image = meta["og:image"].removeprefix("https://example.github.io/board/")
         assert (ROOT / image).is_file(), (path, meta["og:image"])
+        assert meta["twitter:image"] == meta["og:image"], path
+        assert meta["og:image:alt"] and meta["twitter:image:alt"] == meta["og:image:alt"], path
         assert page.xpath('//link[@rel="icon"]/@href') == ["/board/static/favicon.svg"]
         if path != "404.html":
             canonical = page.xpath('//link[@rel="canonical"]/@href')
@@ -404,3 +401,27 @@ def test_the_companies_index_counts_open_and_closed_postings():
     )
     rows = [" ".join(a.text_content().split()) for a in page.xpath("//main//li/a")]
     assert rows == ["Acme 1 open, 1 closed", "Beta 1 open"]
+
+
+def test_topic_pages_with_no_open_posting_are_noindex_and_left_out_of_the_sitemap():
+    go, rust = Tag("Go", "go", "Languages"), Tag("Rust", "rust", "Languages")
+    open_ = make_posting(slug="open", tags=(go,), regions=(EUROPE,))
+    closed = make_posting(
+        slug="shut", company="Gone Inc", company_slug="gone-inc", tags=(rust,),
+        regions=(Region("Japan", "japan", "Country", ("asia",)),),
+        valid_through=datetime(2026, 11, 15, tzinfo=UTC),
+    )  # fmt: skip
+    pages = rendered(site_of(open_, closed))
+    sitemap = pages["sitemap.xml"].decode()
+
+    def noindex(path: str) -> bool:
+        page = lxml.html.fromstring(pages[path])
+        return page.xpath('//meta[@name="robots"]/@content') == ["noindex"]
+
+    for folder in ("tags/rust/", "regions/japan/", "companies/gone-inc/"):
+        assert noindex(folder + "index.html"), folder
+        assert f"https://board.example/{folder}<" not in sitemap, folder
+        assert b"/jobs/shut/" in pages[folder + "index.html"]  # its closed posting stays linked
+    for folder in ("tags/go/", "regions/europe/", "companies/acme/"):
+        assert not noindex(folder + "index.html"), folder
+        assert f"https://board.example/{folder}<" in sitemap, folder
