@@ -19,6 +19,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from builder import salaries
 from builder.fingerprints import Reuse
 from builder.jsonld import job_posting_jsonld
 from builder.model import EMPLOYMENT_TYPES, Posting, Region, Site, Tag
@@ -43,7 +44,7 @@ def make_environment(templates_dir: Path, site: Site, search: bool = True) -> En
     env.globals.update(site=site, url=site.url, abs_url=site.absolute_url, search=search)
     env.globals["root"] = site.url("")  # the site's root, for links written out in full
     env.globals["employment_types"] = EMPLOYMENT_TYPES
-    env.filters.update(day=_day, iso=_iso, ago=_ago_maker(site.now))
+    env.filters.update(day=_day, iso=_iso, ago=_ago_maker(site.now), money=_money)
     env.globals["card"] = _card_maker(env)
     env.globals["jsonld"] = partial(job_posting_jsonld, site=site)
     return env
@@ -175,6 +176,7 @@ def render_pages(
         _topic_list(out, f"regions/{region.slug}/", "region.html", postings, region=region)
     _company_pages(out, site)
     out.add("search/", "search.html", None)
+    _salary_pages(out, site)
     return out.pages | render_sitemap(env, out.indexed, out.reuse) | fixed_pages(env)
 
 
@@ -201,7 +203,16 @@ def _topic_list(
     out: _PageSet, folder: str, template: str, postings: tuple[Posting, ...], **context: Any
 ) -> None:
     """Render a tag's or a region's list, which has feeds of its own in its folder."""
-    _listing(out, folder, template, postings, feed_folder=folder, **context)
+    salary = salaries.salary_line(postings, out.site)
+    _listing(out, folder, template, postings, feed_folder=folder, salary=salary, **context)
+
+
+def _salary_pages(out: _PageSet, site: Site) -> None:
+    """Render /salaries/ and the same figures as /salaries/index.json."""
+    currencies = salaries.insights(site)
+    lastmod = out.board_changed if currencies else None
+    out.add("salaries/", "salaries.html", lastmod, currencies=currencies)
+    out.pages[PurePosixPath("salaries/index.json")] = salaries.insights_json(currencies)
 
 
 def _listing(
@@ -281,6 +292,10 @@ def tag_groups(by_tag: dict[Tag, tuple[Posting, ...]], taxonomy: Taxonomy) -> li
     for tag, postings in sorted(by_tag.items(), key=lambda item: item[0].name.lower()):
         groups.setdefault(tag.category, []).append((tag, len(postings)))
     return [(category, tags) for category, tags in groups.items() if tags]
+
+
+def _money(amount: float, currency: str) -> str:
+    return f"{currency} {amount:,.0f}"
 
 
 def _day(moment: datetime) -> str:

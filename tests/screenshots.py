@@ -2,15 +2,18 @@
 
 Builds content/ into a temporary folder, serves it on 127.0.0.1 and photographs it in
 Debian's Chromium: home in light and dark at desktop and phone (390 px) widths, a posting,
-and search results.
+and search results; then the salary insights of a board of 200 generated postings (the seeds
+give too few salaries to chart).
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from browser import launch, serve
 from playwright.sync_api import sync_playwright
@@ -18,6 +21,7 @@ from playwright.sync_api import sync_playwright
 import builder
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # bench/, for the generated board
 
 SHOTS = ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
@@ -58,8 +62,28 @@ def main() -> int:
                 page.screenshot(path=SHOTS / name)
                 page.close()
                 print(f"wrote {(SHOTS / name).relative_to(ROOT)}")
+            _salaries_shot(browser, Path(folder), now)
             browser.close()
     return 0
+
+
+def _salaries_shot(browser: Any, folder: Path, now: datetime) -> None:
+    """Photograph /salaries/ of a generated board, every posting open."""
+    from bench.corpus import write_corpus
+
+    content = write_corpus(folder / "generated", 200, seed=3)
+    shutil.copy(ROOT / "content" / "_taxonomy.yml", content)
+    config = folder / "generated.toml"
+    config.write_text("max_age_days = 0\n", encoding="utf-8")
+    output = folder / "generated-site"
+    with serve(output) as url:
+        options = builder.Options(content, output, url, now, config_file=config, search=False)
+        assert builder.build(options).written
+        page = browser.new_page(viewport=DESKTOP, color_scheme="light")
+        page.goto(url + "salaries/")
+        page.screenshot(path=SHOTS / "salaries.png")
+        page.close()
+    print(f"wrote {(SHOTS / 'salaries.png').relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
