@@ -210,9 +210,15 @@ def _topic_list(
 def _salary_pages(out: _PageSet, site: Site) -> None:
     """Render /salaries/ and the same figures as /salaries/index.json."""
     currencies = salaries.insights(site)
-    lastmod = out.board_changed if currencies else None
-    out.add("salaries/", "salaries.html", lastmod, currencies=currencies)
-    out.pages[PurePosixPath("salaries/index.json")] = salaries.insights_json(currencies)
+    if currencies:
+        out.add("salaries/", "salaries.html", out.board_changed, currencies=currencies)
+    else:  # nothing to show search engines
+        out.add("salaries/", "salaries.html", None, currencies=currencies, noindex=True)
+    target = PurePosixPath("salaries/index.json")
+    if out.reuse.unchanged(target, currencies):  # fingerprinted: the edit path reuses it
+        out.pages[target] = out.reuse.old(target)
+    else:
+        out.pages[target] = salaries.insights_json(currencies)
 
 
 def _listing(
