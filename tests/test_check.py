@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from conftest import CONTENT, TAXONOMY, run_cli
+from conftest import NOW as NOW_DATE
+
+import builder
 
 NOW = "2026-11-23T12:00:00Z"
 TAG_FIX = "add it to content/_taxonomy.yml, or use one of its names or aliases"
@@ -202,3 +206,18 @@ def test_explain_refuses_a_file_outside_the_content(tmp_path):
     done = run_cli("check", "--now", NOW, "--explain", str(stray))
     assert done.returncode == 2
     assert "not a posting in the content folder" in done.stderr
+
+
+def test_check_warns_a_week_before_the_default_maximum_age_closes_a_posting(content):
+    posted = (NOW_DATE - timedelta(days=85)).date().isoformat()
+    (content / "aging.txt").write_text(
+        f"---\ntitle: SRE\ncompany: Acme\ndate: {posted}\nregions: [Europe]\n"
+        "apply_url: https://acme.example/\n---\nRun things.\n",
+        encoding="utf-8",
+    )
+    result = builder.check(content, NOW_DATE)
+    (posting,) = result.postings
+    assert posting.is_open(NOW_DATE) and posting.valid_through == posting.date_posted + timedelta(
+        days=90
+    )
+    assert any("expires within 7 days" in p.message for p in result.problems)
