@@ -30,6 +30,7 @@ EXPLAINED = (
     ("regions", "regions"), ("remote", "remote"), ("employment_type", "employment_type"),
     ("salary", "salary"), ("apply_url", "apply_url"), ("tags", "tags"), ("draft", "draft"),
     ("slug", "slug"), ("identifier", "identifier"), ("seniority", "seniority"),
+    ("timezone_window", "timezones"),
 )  # fmt: skip
 
 

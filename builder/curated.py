@@ -13,6 +13,7 @@ from builder.model import RawPosting
 CURATED_KEYS = (
     "title", "company", "date", "updated", "expires", "valid_through", "location", "regions",
     "remote", "employment_type", "salary", "apply_url", "tags", "draft", "slug", "seniority",
+    "timezones",
 )  # fmt: skip
 # Other keys the sources curators copy from use for a field, in the order they are tried
 # after the field's own key (README, "Front matter keys").
@@ -24,6 +25,7 @@ KEY_ALIASES = {
     "apply_url": ("apply", "apply_link", "application_url", "url", "link"),
     "title": ("position", "job_title", "role"),
     "seniority": ("seniority_level", "experience_level", "level"),
+    "timezones": ("timezone", "time_zones", "time_zone"),
 }  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from builder.field_rules import (
     salary_of,
     seniority_of,
     tags_of,
+    timezones_of,
     title_of,
 )
 from builder.formats import FORMAT_RULES, present
@@ -103,6 +104,7 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         draft=draft_of(found, note),
         identifier=identifier_of(found, note),
         seniority=seniority_of(found, note),
+        timezones=timezones_of(found, text, note),
         index=raw.index,
         language=language_of(text),
     )

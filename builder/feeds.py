@@ -1,7 +1,8 @@
 """Write the feeds of open postings: RSS 2.0 and Atom through feedgen, JSON Feed 1.1 directly.
 
 The board has one set of three for the whole site, one for each skill tag (`tags/<slug>/`) and
-one for each applicant region (`regions/<slug>/`).
+one for each applicant region (`regions/<slug>/`) and one for each UTC offset a posting's
+working hours cover (`timezones/utc+N/`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
+from builder import timezones
 from builder.fingerprints import Reuse
 from builder.model import Posting, Site
 from builder.output import Pages
@@ -47,6 +49,12 @@ def site_feeds(site: Site) -> list[Feed]:
     for region, postings in site.by_region.items():
         title, about = f"Jobs open {region.open_to}", f"Remote SRE jobs open {region.open_to}."
         feeds.append(_topic_feed(site, f"regions/{region.slug}/", title, about, postings))
+    for offset, postings in site.by_timezone.items():
+        zone = timezones.label(offset)
+        title, about = f"Jobs working {zone} hours", f"Remote SRE jobs whose hours suit {zone}."
+        feeds.append(
+            _topic_feed(site, f"timezones/{timezones.slug(offset)}/", title, about, postings)
+        )
     return feeds
 
 
@@ -162,5 +170,11 @@ def _json_item(posting: Posting, link: str) -> dict[str, Any]:
             "apply_url": posting.apply_url,
             # Only when the title or the curator names a level: the board never guesses one.
             **({"seniority": posting.seniority} if posting.seniority else {}),
+            # Only when the ad or the curator states a working-hours window: never guessed.
+            **(
+                {"timezones": {"from": posting.timezones[0], "to": posting.timezones[1]}}
+                if posting.timezones
+                else {}
+            ),
         },
     }

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from builder import fields, pay, places, seniority
+from builder import fields, pay, places, seniority, timezones
 from builder.curated import KEY_ALIASES, as_list, clean, flag
 from builder.formats import Found, smart_title
 from builder.model import Region, Salary, Seniority, Tag
@@ -21,6 +21,7 @@ _LIST_FIX = "write the regions as a YAML list: [Canada, United States]"
 _REGIONS_FIX = "add `regions:` in front matter, e.g. [Worldwide] or [Europe, United States]"
 _SALARY_FIX = "write it like `$120k–150k` or `€90,000 - €115,000 EUR`"
 _TAG_FIX = "add it to content/_taxonomy.yml, or use one of its names or aliases"
+_WINDOW_FIX = "write it like `UTC-3 to UTC+3`, `GMT+1 ± 2 hours` or `CET`, or `false` for none"
 _LEVEL_FIX = f"write one of {', '.join(seniority.LEVELS)}, or `false` for none"
 
 
@@ -189,6 +190,43 @@ def _title_level(title: str, note: Reporter) -> Seniority | None:
         note.took("seniority", fallback=f'the title, which says "{named[1]}"')
         return named[0]
     note.took("seniority", fallback="no level named in the title")
+    return None
+
+
+def timezones_of(found: Found, text: str, note: Reporter) -> tuple[int, int] | None:
+    """Return the working-hours window front matter gives, else the one the description
+    states, else none: the board never guesses one."""
+    given = found.get("timezones")
+    if given is False:  # `timezones: false`: the curator says the ad states no window
+        note.took("timezone_window", "timezones")
+        return None
+    if "timezones" in found:
+        window = _given_window(given)
+        if window:
+            note.took("timezone_window", "timezones")
+            return window
+        what = f"timezones {clean(given)!r} is not a window the board reads; read from the text"
+        note.warn(what, _WINDOW_FIX, "timezones", *KEY_ALIASES["timezones"])
+    stated = timezones.window_in(text)
+    if stated:
+        note.took("timezone_window", fallback=f'the description, which says "{stated[1]}"')
+        return stated[0]
+    note.took("timezone_window", fallback="no working-hours window stated in the description")
+    return None
+
+
+def _given_window(value: Any) -> tuple[int, int] | None:
+    """Read `timezones:` as text (`UTC-3 to UTC+3`) or as `{from: -3, to: 3}`."""
+    if isinstance(value, dict):
+        low, high = value.get("from"), value.get("to")
+        ends = [end for end in (low, high) if isinstance(end, int) and not isinstance(end, bool)]
+        if len(ends) == 2 and all(
+            timezones.WIDEST[0] <= end <= timezones.WIDEST[1] for end in ends
+        ):
+            return min(ends), max(ends)
+        return None
+    if isinstance(value, str):
+        return timezones.parse_window(value)
     return None
 
 

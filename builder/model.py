@@ -133,6 +133,9 @@ class Posting:
     language: str = ""  # the description's language when detected and not the site's, e.g. "fr"
     dated_by: DatedBy = "posting"  # who gave date_posted: the posting, git, or the build date
     seniority: Seniority | None = None  # the level the title or front matter names, if any
+    # The working-hours window the ad or front matter states, as whole-hour UTC offsets
+    # (from, to); none when unsaid (builder/timezones.py).
+    timezones: tuple[int, int] | None = None
     # (field, where its value came from) for `check --explain`: a tuple, so it pickles
     provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # A digest of everything the posting was made from: pages that show it are rendered
@@ -167,6 +170,19 @@ class Posting:
     def level(self) -> str:
         """The seniority as shown on cards and pages, e.g. 'Senior'; "" when none is known."""
         return SENIORITY_LABELS[self.seniority] if self.seniority else ""
+
+    @property
+    def timezone_offsets(self) -> range:
+        """Every whole-hour UTC offset the working-hours window covers; empty when unknown."""
+        return range(self.timezones[0], self.timezones[1] + 1) if self.timezones else range(0)
+
+    @property
+    def timezone_window(self) -> str:
+        """The window as shown on pages, e.g. 'UTC-3 to UTC+3'; "" when none is known."""
+        if not self.timezones:
+            return ""
+        low, high = self.timezones
+        return f"UTC{low:+d}" if low == high else f"UTC{low:+d} to UTC{high:+d}"
 
     @property
     def markup_gaps(self) -> tuple[str, ...]:
@@ -302,6 +318,13 @@ class Site:
     @cached_property
     def _covers(self) -> dict[tuple[bool, tuple[Region, ...]], list[Region]]:
         return {}
+
+    @cached_property
+    def by_timezone(self) -> dict[int, tuple[Posting, ...]]:
+        """Map each whole-hour UTC offset a posting's working-hours window covers to those
+        postings, open ones first, west to east."""
+        groups = _group(self.postings, lambda p: list(p.timezone_offsets))
+        return {offset: self._open_first(groups[offset]) for offset in sorted(groups)}
 
     @cached_property
     def by_company(self) -> dict[str, tuple[Posting, ...]]:

@@ -26,6 +26,7 @@ from builder.model import EMPLOYMENT_TYPES, Posting, Region, Site, Tag
 from builder.output import OldFile, Pages
 from builder.problems import Problem, ProblemError, display, error
 from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy
+from builder.timezone_pages import timezone_pages
 
 
 def make_environment(templates_dir: Path, site: Site, search: bool = True) -> Environment:
@@ -175,6 +176,7 @@ def render_pages(
     for region, postings in by_region.items():
         _topic_list(out, f"regions/{region.slug}/", "region.html", postings, region=region)
     _company_pages(out, site)
+    timezone_pages(out, site)
     out.add("search/", "search.html", None)
     _salary_pages(out, site)
     return out.pages | render_sitemap(env, out.indexed, out.reuse) | fixed_pages(env)

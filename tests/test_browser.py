@@ -113,6 +113,8 @@ def page_paths(live) -> dict[str, str]:
         "company": f"companies/{first(result, is_open=True).company_slug}/",
         "region": "regions/worldwide/",
         "archive": "archive/",
+        "salaries": "salaries/",
+        "time zones": "timezones/",
         "search": "search/?q=kubernetes",
         "404": "no-such-page/",
     }
@@ -128,6 +130,8 @@ KINDS = [
     "company",
     "region",
     "archive",
+    "salaries",
+    "time zones",
     "search",
     "404",
 ]

@@ -44,6 +44,15 @@ JOB_EXTENSION = {
                 "director",
             ]
         },
+        "timezones": {
+            "type": "object",
+            "required": ["from", "to"],
+            "additionalProperties": False,
+            "properties": {
+                "from": {"type": "integer", "minimum": -12, "maximum": 14},
+                "to": {"type": "integer", "minimum": -12, "maximum": 14},
+            },
+        },
         "valid_through": {"type": ["string", "null"], "format": "date-time"},
         "salary": {
             "type": ["object", "null"],

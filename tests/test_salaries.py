@@ -1,4 +1,5 @@
-"""Salary insights: /salaries/ and /salaries/index.json, and the salary line of topic pages."""
+"""Salary insights: /salaries/ and /salaries/index.json, and the salary line of topic pages;
+and, on the same board, the time-zone pages in a browser."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def ad(title: str, currency: str, low: int, high: int, period: str, tags: str, r
         f"---\ntitle: {title}\ncompany: Acme {title}\ndate: 2026-11-10\n"
         f"salary: {currency} {low} - {high} per {period.lower()}\n"
         f"tags: [{tags}]\nregions: [{regions}]\napply_url: https://acme.example/{title}\n---\n"
-        "Run our platform.\n"
+        "Run our platform. Working hours: UTC-3 to UTC+3.\n"
     )
 
 
@@ -121,7 +122,7 @@ def test_skill_and_region_pages_say_how_many_give_a_salary_and_its_median(paid_s
 
 @pytest.mark.skipif(SKIP_BROWSER, reason="SREBOARD_SKIP_BROWSER=1")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_salaries_page_has_no_axe_violation_and_needs_no_script(paid_site, scheme):
+def test_the_salary_and_time_zone_pages_have_no_axe_violation_and_need_no_script(paid_site, scheme):
     from playwright.sync_api import sync_playwright
 
     _, output = paid_site
@@ -134,6 +135,7 @@ def test_the_salaries_page_has_no_axe_violation_and_needs_no_script(paid_site, s
         context.close()
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
-        page.goto(url + "salaries/")
-        assert axe_violations(page) == []
+        for path in ("salaries/", "timezones/", "timezones/utc+1/"):
+            assert page.goto(url + path).status == 200, path
+            assert axe_violations(page) == [], path
         browser.close()
