@@ -68,22 +68,28 @@ def main() -> int:
 
 
 def _salaries_shot(browser: Any, folder: Path, now: datetime) -> None:
-    """Photograph /salaries/ of a generated board, every posting open."""
+    """Photograph /salaries/ and a time-zone page of a generated board, every posting open."""
     from bench.corpus import write_corpus
 
     content = write_corpus(folder / "generated", 200, seed=3)
     shutil.copy(ROOT / "content" / "_taxonomy.yml", content)
+    windows = ["UTC-3 to UTC+3", "CET hours", "US time zones", "APAC hours"]
+    for number, posting in enumerate(sorted(content.glob("0*.txt"))):
+        if number % 3 == 0:  # a third of the ads state their working hours
+            with posting.open("a", encoding="utf-8") as text:
+                text.write(f"\nWorking hours: {windows[number % 4]}.\n")
     config = folder / "generated.toml"
     config.write_text("max_age_days = 0\n", encoding="utf-8")
     output = folder / "generated-site"
     with serve(output) as url:
         options = builder.Options(content, output, url, now, config_file=config, search=False)
         assert builder.build(options).written
-        page = browser.new_page(viewport=DESKTOP, color_scheme="light")
-        page.goto(url + "salaries/")
-        page.screenshot(path=SHOTS / "salaries.png")
-        page.close()
-    print(f"wrote {(SHOTS / 'salaries.png').relative_to(ROOT)}")
+        for name, path in (("salaries.png", "salaries/"), ("timezone.png", "timezones/utc+1/")):
+            page = browser.new_page(viewport=DESKTOP, color_scheme="light")
+            page.goto(url + path)
+            page.screenshot(path=SHOTS / name)
+            page.close()
+            print(f"wrote {(SHOTS / name).relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
