@@ -55,7 +55,7 @@ def _build(
     except OutputLocked as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
-    return print_build(result, now, args.output, time.perf_counter() - started)
+    return print_build(result, args.output, time.perf_counter() - started)
 
 
 def _serve(

@@ -19,14 +19,13 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from builder import salaries
+from builder import salaries, timezones
 from builder.fingerprints import Reuse
 from builder.jsonld import job_posting_jsonld
 from builder.model import EMPLOYMENT_TYPES, Posting, Region, Site, Tag
 from builder.output import OldFile, Pages
 from builder.problems import Problem, ProblemError, display, error
 from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy
-from builder.timezone_pages import timezone_pages
 
 
 def make_environment(templates_dir: Path, site: Site, search: bool = True) -> Environment:
@@ -176,7 +175,7 @@ def render_pages(
     for region, postings in by_region.items():
         _topic_list(out, f"regions/{region.slug}/", "region.html", postings, region=region)
     _company_pages(out, site)
-    timezone_pages(out, site)
+    _timezone_pages(out, site)
     out.add("search/", "search.html", None)
     _salary_pages(out, site)
     return out.pages | render_sitemap(env, out.indexed, out.reuse) | fixed_pages(env)
@@ -207,6 +206,28 @@ def _topic_list(
     """Render a tag's or a region's list, which has feeds of its own in its folder."""
     salary = salaries.salary_line(postings, out.site)
     _listing(out, folder, template, postings, feed_folder=folder, salary=salary, **context)
+
+
+def _timezone_pages(out: _PageSet, site: Site) -> None:
+    """Render the index of offsets, with counts, and each offset's list and feeds."""
+    out.add("timezones/", "timezones.html", out.board_changed, zones=timezone_counts(site))
+    for offset, postings in site.by_timezone.items():
+        folder = f"timezones/{timezones.slug(offset)}/"
+        zone = {"label": timezones.label(offset), "slug": timezones.slug(offset)}
+        _listing(out, folder, "timezone.html", postings, feed_folder=folder, zone=zone)
+
+
+def timezone_counts(site: Site) -> list[dict[str, Any]]:
+    """Each offset a posting covers, west to east, with its open and all postings."""
+    return [
+        {
+            "label": timezones.label(offset),
+            "slug": timezones.slug(offset),
+            "open": sum(p.is_open(site.now) for p in postings),
+            "total": len(postings),
+        }
+        for offset, postings in site.by_timezone.items()
+    ]
 
 
 def _salary_pages(out: _PageSet, site: Site) -> None:

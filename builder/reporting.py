@@ -19,9 +19,9 @@ NOTHING_WRITTEN = (
 )
 
 
-def print_build(result: Result, now: datetime, output: Path, elapsed: float) -> int:
+def print_build(result: Result, output: Path, elapsed: float) -> int:
     """Print a build's problems and what it wrote; return its exit status."""
-    print_problems(result, now)
+    print_problems(result)
     if not result.written:
         print(NOTHING_WRITTEN, file=sys.stderr)
         return 1
@@ -57,7 +57,7 @@ def print_report(result: Result, now: datetime, style: str) -> None:
     print(f"{counts(result)}; {summarize(result.problems)}", file=sys.stderr)
 
 
-def print_problems(result: Result, now: datetime, style: str = "text") -> None:
+def print_problems(result: Result, style: str = "text") -> None:
     """Print every problem, then one line of counts."""
     for problem in result.problems:
         _print_problem(problem, style)
