@@ -2,11 +2,13 @@
 
 A page per posting, paginated lists (home, and each tag, company and location, as sreboard has
 tag, company and region pages), an RSS feed per list and a sitemap. No search index: sreboard
-also runs Pagefind, which Hugo does not.
+also runs Pagefind, which Hugo does not; `with_pagefind` runs it after Hugo, on Hugo's output,
+as a Hugo site with search would.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
@@ -91,6 +93,12 @@ LAYOUTS = {
 }
 
 
+TOOL = "Hugo"
+WITH_PAGEFIND = "hugo + pagefind"
+# One shell runs both, so measure.py's wait4 times the pair and sees each one's peak memory.
+THEN_PAGEFIND = 'hugo --quiet && "$1" --site public --silent'
+
+
 def installed() -> bool:
     return shutil.which("hugo") is not None
 
@@ -112,7 +120,7 @@ def site(corpus: Path, folder: Path, postings: int) -> Subject:
     for posting in sorted(corpus.glob("*.txt")):
         shutil.copy(posting, jobs / f"{posting.stem}.md")
     return Subject(
-        tool="Hugo",
+        tool=TOOL,
         command=("hugo", "--quiet"),
         cwd=folder,
         output=folder / "public",
@@ -120,3 +128,26 @@ def site(corpus: Path, folder: Path, postings: int) -> Subject:
         edited=jobs / f"{postings // 2:06d}.md",
         postings=postings,
     )
+
+
+def pagefind() -> Path | None:
+    """The Pagefind binary the `pagefind[bin]` wheel ships (sreboard's), or None."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        return None
+    try:
+        return Path(get_executable())
+    except FileNotFoundError:
+        return None
+
+
+def pagefind_version(binary: Path) -> str:
+    shown = subprocess.run([str(binary), "--version"], capture_output=True, text=True).stdout
+    return f"{shown.strip().capitalize()} (indexing Hugo's output for {WITH_PAGEFIND})"
+
+
+def with_pagefind(hugo: Subject, binary: Path) -> Subject:
+    """The same Hugo site, each build followed by Pagefind indexing all of Hugo's output."""
+    command = ("sh", "-c", THEN_PAGEFIND, "sh", str(binary))
+    return dataclasses.replace(hugo, tool=WITH_PAGEFIND, command=command)

@@ -2,7 +2,8 @@
 
 Peak memory comes from os.wait4() on the generator's process: Linux reports the largest
 resident set of that process *or any descendant it waited for* (sreboard's worker processes,
-Pagefind), so it is the peak of the single largest process, not the sum of all of them.
+Pagefind, or Hugo and then Pagefind run by one shell), so it is the peak of the single largest
+process, not the sum of all of them.
 """
 
 from __future__ import annotations

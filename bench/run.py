@@ -2,8 +2,10 @@
 
 Each build is a whole fresh process, timed cold (no output, no cache), again with nothing
 changed, and after appending a sentence to one posting; each `--runs` times, reporting the
-median. Corpora are generated once under .cache/bench/ and reused; the table printed at the
-end is Markdown, ready for the README.
+median. Beside them: Hugo followed by Pagefind (the anchor of a build with search), and the
+Markdown floor (bench/floor.py). Corpora are generated once under .cache/bench/ and reused;
+the tables printed at the end are Markdown, ready for the README, with the ratios issue 18
+states its targets in.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import hugo, pelican
 from bench.corpus import write_corpus
+from bench.floor import markdown_floor
 from bench.measure import BuildFailed, Measurement, Subject, measure
 from builder.output import standby_path
 
@@ -37,6 +40,7 @@ MARKER = ".bench-corpus.json"  # a dot file: sreboard does not read it as a post
 SREBOARD = "sreboard"
 NO_SEARCH = "--no-search"
 SITE_ONLY = f"{SREBOARD} {NO_SEARCH}"  # the baseline of the ratios: the same work as the others
+FLOOR = "Markdown floor"
 
 
 @dataclass(frozen=True)
@@ -49,13 +53,22 @@ class Plan:
     pelican: tuple[str, ...] | None = None  # the command that runs Pelican, when compared
     keep: bool = False
     work: Path = WORK
+    pagefind: Path | None = None  # the binary indexing Hugo's output, when Hugo is compared
+
+
+@dataclass(frozen=True)
+class Results:
+    """Every subject measured, in order, and the Markdown floor's seconds by corpus size."""
+
+    measurements: list[Measurement]
+    floors: dict[int, float] = field(default_factory=dict)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sizes = tuple(args.sizes) + ((HUGE,) if args.huge and HUGE not in args.sizes else ())
     plan = Plan(sizes, args.runs, keep=args.keep)
-    notes = []
+    notes = ["Hugo, Pagefind and Pelican skipped: --no-compare"]
     if not args.no_compare:
         plan, notes = with_comparisons(plan, args.pelican)
     for note in notes:
@@ -76,7 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--huge", action="store_true", help=f"add a corpus of {HUGE:,} postings")
     parser.add_argument("--runs", type=_positive, default=3, help="runs of each build (median of)")
-    parser.add_argument("--no-compare", action="store_true", help="skip Hugo and Pelican")
+    parser.add_argument(
+        "--no-compare", action="store_true", help="skip Hugo (with and without Pagefind), Pelican"
+    )
     parser.add_argument("--pelican", type=Path, metavar="PATH", help="a pelican executable")
     parser.add_argument("--keep", action="store_true", help=f"keep the outputs in {WORK}/")
     return parser
@@ -90,18 +105,25 @@ def _positive(text: str) -> int:
 
 
 def with_comparisons(plan: Plan, pelican_path: Path | None) -> tuple[Plan, list[str]]:
-    """Compare with whichever of Hugo and Pelican is installed; note what was skipped."""
+    """Compare with whichever of Hugo, Pagefind and Pelican is installed; note what was
+    skipped."""
     notes = []
     has_hugo = hugo.installed()
     notes.append(hugo.version() if has_hugo else "Hugo skipped: no `hugo` on PATH")
+    binary = hugo.pagefind() if has_hugo else None
+    if binary is not None:
+        notes.append(hugo.pagefind_version(binary))
+    elif has_hugo:
+        notes.append(f"{hugo.WITH_PAGEFIND} skipped: no Pagefind (pip install 'pagefind[bin]')")
     found = pelican.command(pelican_path)
     notes.append(pelican.version(found) if found else "Pelican skipped: not installed")
-    return Plan(plan.sizes, plan.runs, has_hugo, found, plan.keep, plan.work), notes
+    return Plan(plan.sizes, plan.runs, has_hugo, found, plan.keep, plan.work, binary), notes
 
 
-def run(plan: Plan, progress: bool = False) -> list[Measurement]:
-    """Measure every tool on every corpus size, in order."""
+def run(plan: Plan, progress: bool = False) -> Results:
+    """Measure every tool, and the Markdown floor, on every corpus size, in order."""
     results = []
+    floors = {}
     for size in plan.sizes:
         corpus = ensure_corpus(plan.work, size)
         for subject in subjects(plan, corpus, size):
@@ -113,7 +135,12 @@ def run(plan: Plan, progress: bool = False) -> list[Measurement]:
                 print(_medians(results[-1]), file=sys.stderr)
             if not plan.keep:
                 shutil.rmtree(subject.cwd, ignore_errors=True)
-    return results
+        if progress:
+            print(f"{FLOOR}, {size:,} postings: ", end="", file=sys.stderr, flush=True)
+        floors[size] = markdown_floor(corpus, plan.runs)
+        if progress:
+            print(f"{floors[size]:.2f} s", file=sys.stderr)
+    return Results(results, floors)
 
 
 def _medians(measured: Measurement) -> str:
@@ -127,6 +154,9 @@ def subjects(plan: Plan, corpus: Path, size: int) -> Iterator[Subject]:
     """Set up each tool to build the corpus, each in a work folder of its own."""
     yield sreboard(corpus, plan.work / f"sreboard-{size}", size)
     yield sreboard(corpus, plan.work / f"sreboard-site-{size}", size, search=False)
+    if plan.hugo and plan.pagefind:
+        site = hugo.site(corpus, plan.work / f"hugo-pagefind-{size}", size)
+        yield hugo.with_pagefind(site, plan.pagefind)
     if plan.hugo:
         yield hugo.site(corpus, plan.work / f"hugo-{size}", size)
     if plan.pelican:
@@ -201,25 +231,85 @@ def _cpu_model() -> str | None:
 
 HEADER = (
     "| postings | tool | cold s | no change s | one edit s | peak MiB | files | files/s "
-    f"| unchanged files (no change / one edit) | × {SITE_ONLY} (cold / no change / one edit) |"
+    "| unchanged files (no change / one edit) "
+    "| × sreboard doing the same work (cold / no change / one edit) |"
+)
+TARGETS_HEADER = (
+    f"| postings | {SREBOARD} cold ÷ {hugo.WITH_PAGEFIND} cold | {SREBOARD} cold ÷ {FLOOR} "
+    f"| {SREBOARD} one edit ÷ {hugo.TOOL} cold |"
 )
 
 
 LEGEND = """\
 Seconds are medians of whole fresh processes. Peak MiB is the largest single process over all
 runs (os.wait4's ru_maxrss: the build itself or any worker or tool it started and waited for,
-not their sum). Files are those in the output after a cold build (sreboard's include its
-Pagefind search index, which Hugo and Pelican do not make); unchanged files are what sreboard
-reports it reused from the previous site. The ratios compare each tool with sreboard
---no-search, which does the same work: a page per posting, lists, feeds, no search index."""
+not their sum). Files are those in the output after a cold build (sreboard's and hugo +
+pagefind's include a Pagefind search index, which Hugo and Pelican do not make); unchanged
+files are what sreboard reports it reused from the previous site. hugo + pagefind is Hugo's
+build then Pagefind indexing all of Hugo's output, each a fresh process, in every build. The
+last column compares each tool with the sreboard build doing the same work: hugo + pagefind
+with sreboard, Hugo and Pelican with sreboard --no-search (a page per posting, lists, feeds,
+no search index). The Markdown floor is the corpus's bodies converted by Python-Markdown, as
+the builder converts them, on all cores and nothing else: work every cold build does too."""
+
+TARGETS_LEGEND = """\
+Each ratio divides sreboard's default build (with search) by an anchor measured in the same
+run: its cold build by hugo + pagefind's and by the Markdown floor, and its one-edit rebuild
+by Hugo's cold build (Hugo rebuilds the whole site on every change)."""
+
+MISSING = "A — marks an anchor this run did not measure: the notes at the top say why."
 
 
-def report(results: list[Measurement], notes: Sequence[str] = ()) -> str:
-    """The Markdown table, one row per corpus size and tool, with the machine and notes."""
+def report(results: Results, notes: Sequence[str] = ()) -> str:
+    """The Markdown tables (every build by corpus size and tool, then the targets' ratios),
+    with the machine and the notes."""
     lines = [f"Machine: {machine()}", *notes, "", HEADER, "|" + "---|" * 10]
-    baselines = {measured.postings: measured for measured in results if measured.tool == SITE_ONLY}
-    lines += [_row(measured, baselines.get(measured.postings)) for measured in results]
-    return "\n".join([*lines, "", LEGEND])
+    for size in sizes(results):
+        measured = [each for each in results.measurements if each.postings == size]
+        lines += [_row(each, _baseline(each, measured)) for each in measured]
+        if size in results.floors:
+            lines.append(_floor_row(size, results.floors[size]))
+    lines += ["", LEGEND, "", "Targets:", "", TARGETS_HEADER, "|" + "---|" * 4]
+    ratios = {size: target_ratios(results, size) for size in sizes(results)}
+    for size, row in ratios.items():
+        cells = [f"{size:,}", *("—" if ratio is None else f"{ratio:.2f}" for ratio in row)]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", TARGETS_LEGEND]
+    if any(ratio is None for row in ratios.values() for ratio in row):
+        lines.append(MISSING)
+    return "\n".join(lines)
+
+
+def sizes(results: Results) -> list[int]:
+    """The corpus sizes measured, in the order they were."""
+    return list(dict.fromkeys([each.postings for each in results.measurements] + [*results.floors]))
+
+
+def target_ratios(results: Results, size: int) -> tuple[float | None, float | None, float | None]:
+    """sreboard's default cold build ÷ hugo + pagefind's, ÷ the Markdown floor, and its
+    one-edit rebuild ÷ Hugo's cold build; None where either side was not measured."""
+    tools = {each.tool: each for each in results.measurements if each.postings == size}
+    ours = tools.get(SREBOARD)
+    if ours is None:
+        return None, None, None
+    with_search, plain = tools.get(hugo.WITH_PAGEFIND), tools.get(hugo.TOOL)
+    return (
+        _ratio(ours.cold, with_search.cold if with_search else None),
+        _ratio(ours.cold, results.floors.get(size)),
+        _ratio(ours.one_edit, plain.cold if plain else None),
+    )
+
+
+def _ratio(ours: float, anchor: float | None) -> float | None:
+    return ours / anchor if anchor else None
+
+
+def _baseline(measured: Measurement, same_size: Sequence[Measurement]) -> Measurement | None:
+    """The sreboard build doing the same work as another tool; None for sreboard's own."""
+    if measured.tool.startswith(SREBOARD):
+        return None
+    wanted = SREBOARD if measured.tool == hugo.WITH_PAGEFIND else SITE_ONLY
+    return next((each for each in same_size if each.tool == wanted), None)
 
 
 def _row(measured: Measurement, baseline: Measurement | None) -> str:
@@ -227,7 +317,7 @@ def _row(measured: Measurement, baseline: Measurement | None) -> str:
     if measured.reused is not None:
         unchanged = f"{measured.reused:,} / {measured.reused_after_edit or 0:,}"
     ratios = "—"
-    if baseline is not None and not measured.tool.startswith(SREBOARD):
+    if baseline is not None:
         pairs = [(measured.cold, baseline.cold), (measured.no_change, baseline.no_change),
                  (measured.one_edit, baseline.one_edit)]  # fmt: skip
         ratios = " / ".join(f"{theirs / ours:.2f}" for theirs, ours in pairs)
@@ -236,6 +326,10 @@ def _row(measured: Measurement, baseline: Measurement | None) -> str:
              f"{measured.peak_mib:.0f}", f"{measured.files:,}",
              f"{measured.files_per_second:,.0f}", unchanged, ratios]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
+
+
+def _floor_row(size: int, seconds: float) -> str:
+    return "| " + " | ".join([f"{size:,}", FLOOR, f"{seconds:.2f}", *["—"] * 7]) + " |"
 
 
 if __name__ == "__main__":
