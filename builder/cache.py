@@ -27,7 +27,7 @@ class Written:
 
     identity: tuple[int, int, int]  # the output folder's device, inode and mtime
     pages: Mapping[str, str]  # by path in the site (str: it loads faster than a path)
-    search: str = ""  # fingerprint of what the search index was built from
+    search: Mapping[str, str] = field(default_factory=dict)  # each search shard's print
     files: tuple[str, ...] = ()  # every file of the site: pages, static files, search index
     # Every folder's mtime: a file added anywhere inside changes its folder's, not the top's.
     folders: Mapping[str, int] = field(default_factory=dict)

@@ -19,6 +19,7 @@ from builder.extract import Context
 from builder.extraction import Extracted, extract_record
 from builder.feeds import Feed
 from builder.model import Posting, Region, Site
+from builder.shards import Shard
 from builder.sources import SourceFile
 
 # More changed files than this and planning the whole board is about as quick.
@@ -37,6 +38,7 @@ class Layout:
     pages: Mapping[PostingId, tuple[str, list[Region]]]  # each posting page: slug, regions
     feeds: tuple[Feed, ...]
     searched: bool  # whether the site has postings to search (drafts too, when published)
+    shards: tuple[Shard, ...] = ()  # the search index's, when it was indexed
 
 
 def make_layout(
@@ -46,12 +48,13 @@ def make_layout(
     base: str,
     site: Site,
     feeds: Sequence[Feed],
+    shards: tuple[Shard, ...] = (),
 ) -> Layout:
     """Describe the site just written from these inputs."""
     digests = {file.source: file.digest for file in files}
     pages = {_id(p): (p.slug, site.regions_open_to(p)) for p in site.postings}
     searched = bool(site.open_postings)
-    return Layout(inputs, shared, digests, base, pages, tuple(feeds), searched)
+    return Layout(inputs, shared, digests, base, pages, tuple(feeds), searched, shards)
 
 
 def _id(posting: Posting) -> PostingId:

@@ -11,6 +11,7 @@ from typing import Any
 
 from builder.model import Posting
 from builder.problems import Problem
+from builder.shards import SHARD_SIZE
 
 PROJECT = Path(__file__).resolve().parent.parent
 Progress = Callable[[int, int], None]  # called with (postings files read, of how many)
@@ -33,6 +34,9 @@ class Options:
     progress: Progress | None = None
     cache_dir: Path | None = None  # where to keep the build cache; None: build from scratch
     search: bool = True  # index the open postings for search with Pagefind
+    shard_size: int = SHARD_SIZE  # open postings per search shard, about (tests change it)
+    # A changed shard keeps its old index for now, marked stale: serve indexes it right after.
+    search_later: bool = False
 
 
 def _no_counts() -> Mapping[str, Any]:
@@ -49,6 +53,7 @@ class Result:
     pages_written: int = 0
     files_read: int = 0
     written: bool = False
+    search_stale: bool = False  # some search shards still hold an earlier index
     drafts: int = 0  # drafts left out of `postings` by a build
     future: int = 0  # postings dated after `now` left out of `postings` by a build
     pages_reused: int = 0  # of pages_written: unchanged files linked from the previous site

@@ -49,7 +49,6 @@ class Standby:
 
     files: Collection[str]  # relative to the copy: pages, static files, the search index
     same: Collection[str]  # pages to leave as they are
-    same_search: bool  # its search index is the new site's
 
 
 class UnsafeOutput(ValueError):
@@ -89,7 +88,8 @@ def write_site(
 ) -> None:
     """Replace output_dir with pages and static files; on any failure the old site stays.
 
-    `finish` runs on the complete new site before it is swapped in (the search index).
+    `finish` runs on the complete new site before it is swapped in (the search index, which
+    may reuse the standby's index in staging/pagefind/).
     `locked`: the caller holds output_lock(output_dir) already. `standby` describes the copy
     at standby_path(output_dir) to update rather than writing every file afresh;
     `keep_standby` keeps the replaced site there for the next build.
@@ -112,10 +112,10 @@ def write_site(
                 _write_pages(pages, staging)
                 standby = None
             _copy_static(static_dir, staging)
-            if not (finish and standby and standby.same_search):
+            if finish:  # it may reuse the standby's index
+                finish(staging)
+            else:
                 shutil.rmtree(staging / "pagefind", ignore_errors=True)  # the standby's index
-                if finish:
-                    finish(staging)
             os.utime(staging)  # a fresh identity, even for a copy updated deep inside
             keep = standby_path(output_dir) if keep_standby else None
             _swap(

@@ -62,7 +62,8 @@ def build(options: Options, memo: Memo = NO_MEMO) -> Built:
         )
     missing = (no_search(display(options.output_dir)),) if indexed and not setting.pagefind else ()
     result = report_build(board, site, made, options, clock, missing)
-    done = finished_build(inputs.digest, made.written, result)
+    # A stale index is not what these inputs build: the same inputs again must index it.
+    done = finished_build("" if made.stale else inputs.digest, made.written, result)
     saved = Saved(reading.seen, done, board.extracted, written=made.written,
                   standby=made.standby, layout=made.layout)  # fmt: skip
     return Built(result, saved)
@@ -135,7 +136,8 @@ def render_and_write(
         made = write(setting, rendered, memo)
         assert made is not None  # with no site to reuse, every page is rendered
     base = rendered.reuse.base
-    layout = make_layout(inputs.digest, inputs.shared, reading.files, base, site, rendered.feeds)
+    layout = make_layout(inputs.digest, inputs.shared, reading.files, base, site, rendered.feeds,
+                         rendered.shards)  # fmt: skip
     return replace(made, layout=layout)
 
 
@@ -160,6 +162,7 @@ def report_build(
         pages_reused=made.reused,
         pages_by_kind=MappingProxyType(pages_by_kind(made.pages)),
         written=True,
+        search_stale=made.stale,
         timings=MappingProxyType(clock.laps),
     )
 
@@ -186,10 +189,9 @@ def build_edit(
         made = None  # planned in full, which reports what is wrong
     if made is None:
         return None
-    report = replace(
-        memo.finished.report, pages_reused=made.reused, timings=MappingProxyType(clock.laps)
-    )
-    done = finished_build(inputs.digest, made.written, report)
+    report = replace(memo.finished.report, pages_reused=made.reused, search_stale=made.stale,
+                     timings=MappingProxyType(clock.laps))  # fmt: skip
+    done = finished_build("" if made.stale else inputs.digest, made.written, report)
     layout = moved_on(layout, inputs.digest, fresh, change)
     saved = Saved(reading.seen, done, patched=tuple(fresh), written=made.written,
                   standby=made.standby, layout=layout)  # fmt: skip

@@ -28,11 +28,8 @@ from builder.problems import Problem, ProblemError, display, error
 from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy
 
 
-def make_environment(templates_dir: Path, site: Site, search: bool = True) -> Environment:
-    """Create the Jinja2 environment: autoescaped, strict, with the site's URL helpers.
-
-    `search` tells the pages whether the site has a Pagefind index to search.
-    """
+def make_environment(templates_dir: Path, site: Site) -> Environment:
+    """Create the Jinja2 environment: autoescaped, strict, with the site's URL helpers."""
     env = Environment(
         loader=FileSystemLoader(templates_dir),
         autoescape=select_autoescape(["html", "xml"]),
@@ -41,7 +38,7 @@ def make_environment(templates_dir: Path, site: Site, search: bool = True) -> En
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(site=site, url=site.url, abs_url=site.absolute_url, search=search)
+    env.globals.update(site=site, url=site.url, abs_url=site.absolute_url)
     env.globals["root"] = site.url("")  # the site's root, for links written out in full
     env.globals["employment_types"] = EMPLOYMENT_TYPES
     env.filters.update(day=_day, iso=_iso, ago=_ago_maker(site.now), money=_money)
@@ -154,10 +151,15 @@ class _PageSet:
 
 
 def render_pages(
-    env: Environment, site: Site, taxonomy: Taxonomy, reuse: Reuse | None = None
+    env: Environment,
+    site: Site,
+    taxonomy: Taxonomy,
+    reuse: Reuse | None = None,
+    bundles: Sequence[str] = (),
 ) -> Pages:
     """Render every HTML page of the site, and the sitemap and robots.txt that list them;
-    a page `reuse` finds unchanged is the previous build's file instead."""
+    a page `reuse` finds unchanged is the previous build's file instead. `bundles`: the
+    search index's shards (pagefind/00/…), which the search page loads."""
     out = _PageSet(env, site, reuse or Reuse())
     by_tag, by_region = site.by_tag, site.by_region
     regions = region_counts(by_region, site)
@@ -176,7 +178,7 @@ def render_pages(
         _topic_list(out, f"regions/{region.slug}/", "region.html", postings, region=region)
     _company_pages(out, site)
     _timezone_pages(out, site)
-    out.add("search/", "search.html", None)
+    out.add("search/", "search.html", None, bundles=tuple(bundles))
     _salary_pages(out, site)
     return out.pages | render_sitemap(env, out.indexed, out.reuse) | fixed_pages(env)
 

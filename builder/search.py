@@ -1,7 +1,7 @@
 """Index the built site with Pagefind, the last step before the new site is swapped in.
 
-Only pages marked `data-pagefind-body` (open postings) are indexed; the filters come from
-their `data-pagefind-filter` elements.
+Only open postings' pages are indexed, shard by shard (builder/shards.py); the filters come
+from their `data-pagefind-filter` elements.
 """
 
 from __future__ import annotations
@@ -9,14 +9,22 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import shutil
 import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import cbor2
 
+from builder.output import link_or_copy, link_tree
+from builder.pool import MAX_WORKERS
 from builder.problems import Problem, error, warning
+from builder.shards import Shard
 
+_CORES = min(os.cpu_count() or 1, MAX_WORKERS)
 INSTALL = "run `make build`, or pip install 'pagefind[bin]==1.5.2'"
 
 
@@ -36,17 +44,134 @@ def find_pagefind() -> Path | None:
         return None
 
 
-def index_site(site_dir: Path, pagefind: Path) -> None:
-    """Write the search index and Pagefind's UI into site_dir/pagefind/."""
-    # Only posting pages can be results; reading the lists too would only cost time.
-    command = [str(pagefind), "--site", str(site_dir), "--glob", "jobs/*/index.html", "--silent"]
+@dataclass(frozen=True)
+class SearchPlan:
+    """The search index a build needs: its shards, and where unchanged ones already are."""
+
+    shards: tuple[Shard, ...]
+    prints: Mapping[str, str]  # each shard's fingerprint, by name ("": always index anew)
+    # The fingerprints of the shards found whole in the index the new site is written over
+    # (a standby's), and in the live site's, at `live`.
+    in_place: Mapping[str, str] = field(default_factory=dict)
+    live: Path | None = None
+    in_live: Mapping[str, str] = field(default_factory=dict)
+    stale: frozenset[str] = frozenset()  # shards to link from `live` as they are, unindexed
+
+
+def index_shards(site_dir: Path, pagefind: Path, plan: SearchPlan) -> None:
+    """Write the search index into site_dir/pagefind/: each shard hard-linked from an earlier
+    bundle that holds it unchanged, or indexed anew, on all cores; then Pagefind's script
+    and WebAssembly once at the top, and again in the first shard, which the page loads."""
+    bundle = site_dir / "pagefind"
+    aside = site_dir / ".pagefind-before"  # a standby's index, moved out of the way
+    shutil.rmtree(aside, ignore_errors=True)
+    if bundle.exists():
+        os.replace(bundle, aside)
+    earlier = [(aside, plan.in_place)] if aside.is_dir() else []
+    earlier += [(plan.live, plan.in_live)] if plan.live else []
+    bundle.mkdir()
+    kept = {shard.name: _holder(shard, plan, earlier) for shard in plan.shards}
+    if plan.live is not None:
+        kept |= {name: plan.live for name in plan.stale}
+    runtime = next((folder for folder, _ in earlier if (folder / "pagefind.js").is_file()), None)
+    if runtime is None and plan.shards:  # Pagefind's script comes with a fresh run
+        kept[plan.shards[0].name] = None
+    fresh = [shard for shard in plan.shards if kept[shard.name] is None]
+    for shard in plan.shards:
+        if (holder := kept[shard.name]) is not None:
+            link_tree(holder / shard.name, bundle / shard.name)
+    _index_fresh(site_dir, pagefind, fresh)
+    _place_runtime(bundle, plan.shards, fresh, runtime)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _holder(
+    shard: Shard, plan: SearchPlan, earlier: Sequence[tuple[Path, Mapping[str, str]]]
+) -> Path | None:
+    """The first earlier bundle that holds this very shard, if any."""
+    wanted = plan.prints.get(shard.name, "")
+    found = [folder for folder, known in earlier if wanted and known.get(shard.name) == wanted]
+    return found[0] if found else None
+
+
+def _index_fresh(site_dir: Path, pagefind: Path, shards: Sequence[Shard]) -> None:
+    """Run Pagefind on each shard's pages (hard-linked into a folder of their own), as many
+    at once as there are cores: each run is mostly one thread."""
+    sources = site_dir / ".pagefind-pages"
     try:
-        ran = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        waiting = list(shards)
+        running: list[tuple[Shard, subprocess.Popen[str]]] = []
+        while waiting or running:
+            while waiting and len(running) < _CORES:
+                shard = waiting.pop(0)
+                running.append((shard, _start(site_dir, sources / shard.name, shard, pagefind)))
+            shard, process = running.pop(0)
+            _finish(process)
+            make_deterministic(site_dir / shard.folder)
+    finally:
+        for _, process in running:
+            process.kill()
+        shutil.rmtree(sources, ignore_errors=True)
+
+
+def _start(site_dir: Path, source: Path, shard: Shard, pagefind: Path) -> subprocess.Popen[str]:
+    for page in shard.pages:
+        (source / page).parent.mkdir(parents=True, exist_ok=True)
+        os.link(site_dir / page, source / page)
+    command = [str(pagefind), "--site", str(source), "--output-path",
+               str(site_dir / shard.folder), "--silent"]  # fmt: skip
+    try:
+        return subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+    except OSError as exc:
         raise SearchFailed(str(exc)) from exc
-    if ran.returncode != 0:
-        raise SearchFailed((ran.stderr or ran.stdout).strip() or f"exit status {ran.returncode}")
-    make_deterministic(site_dir / "pagefind")
+
+
+def _finish(process: subprocess.Popen[str]) -> None:
+    try:
+        output, _ = process.communicate(timeout=900)
+    except subprocess.TimeoutExpired as exc:
+        process.kill()
+        raise SearchFailed(str(exc)) from exc
+    if process.returncode != 0:
+        raise SearchFailed(output.strip() or f"exit status {process.returncode}")
+
+
+def _place_runtime(
+    bundle: Path, shards: Sequence[Shard], fresh: Sequence[Shard], earlier: Path | None
+) -> None:
+    """Keep one copy of Pagefind's script, styles and WebAssembly at the top of the bundle
+    (from a fresh run, else from an earlier bundle), and link it into the first shard."""
+    if not shards:
+        return
+    for shard in fresh:
+        for file in _runtime_files(bundle / shard.name):
+            os.replace(file, bundle / file.name)  # every run writes the same files
+    if not fresh and earlier is not None:
+        for file in _runtime_files(earlier):
+            link_or_copy(file, bundle / file.name)
+    for shard in shards[1:]:  # a shard linked from an earlier build may have been the first
+        for file in _runtime_files(bundle / shard.name):
+            file.unlink()
+    for file in _runtime_files(bundle):
+        target = bundle / shards[0].name / file.name
+        if file.name.startswith(_LOADED_BY_INDEX) and not target.exists():
+            link_or_copy(file, target)
+
+
+# What pagefind.js loads from the bundle it searches (its bundlePath), besides the index.
+_LOADED_BY_INDEX = ("pagefind.js", "pagefind-worker.js", "wasm.")
+
+
+def _runtime_files(folder: Path) -> list[Path]:
+    """Pagefind's script, styles and WebAssembly in a bundle: all but the index itself."""
+    index = {"pagefind-entry.json"}
+    return sorted(
+        file
+        for file in folder.iterdir()
+        if file.is_file() and file.name not in index and file.suffix != ".pf_meta"
+    )
 
 
 # Pagefind writes its filter indexes in Rust hash-map order, which changes from run to run

@@ -42,6 +42,13 @@ BANNER_STYLE = (
     "margin:0;padding:1rem 1.5rem;background:#fff0f0;color:#600;"
     "border-bottom:4px solid #c00;font:15px/1.5 system-ui,sans-serif"
 )
+STALE_STYLE = (
+    "margin:0;padding:.5rem 1.5rem;background:#fff8e0;color:#4a3800;font:15px/1.5 system-ui"
+)
+STALE_NOTE = (
+    f'<p id="sreboard-search-stale" role="status" style="{STALE_STYLE}">Search is catching up '
+    "with your last change: for a few seconds it may find the earlier text.</p>"
+)
 NOTHING_BUILT = b"<!doctype html><title>Not built yet</title><body><p>No site built yet.</p>"
 
 
@@ -51,14 +58,16 @@ class Status:
 
     generation: int = 0
     errors: tuple[str, ...] = ()
+    search_stale: bool = False  # the pages are newer than the search index
     stopped: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
 
-    def publish(self, errors: tuple[str, ...]) -> None:
+    def publish(self, errors: tuple[str, ...], search_stale: bool = False) -> None:
         """Record a finished build and wake every open reload stream."""
         with self.changed:
             self.generation += 1
             self.errors = errors
+            self.search_stale = search_stale
             self.changed.notify_all()
 
     def wait(self, seen: int, timeout: float) -> int:
@@ -67,10 +76,10 @@ class Status:
             self.changed.wait_for(lambda: self.generation != seen or self.stopped, timeout)
             return self.generation
 
-    def snapshot(self) -> tuple[int, tuple[str, ...]]:
-        """The newest build's number and errors, read together."""
+    def snapshot(self) -> tuple[int, tuple[str, ...], bool]:
+        """The newest build's number, errors and whether search lags, read together."""
         with self.changed:
-            return self.generation, self.errors
+            return self.generation, self.errors, self.search_stale
 
     def stop(self) -> None:
         with self.changed:
@@ -87,11 +96,13 @@ def serve(options: builder.Options, host: str, port: int) -> int:
     url = f"http://{_url_host(host)}:{server.server_port}/"
     options = replace(options, base_url=url)  # links and feeds point at this server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
+    builds = Builds(options, server.status)
     try:
-        _rebuild(options, server.status)
+        builds.rebuild()
         thread.start()
+        threading.Thread(target=builds.catch_up_forever, daemon=True).start()
         print(f"Serving {options.output_dir} at {url} (Ctrl-C to stop)", flush=True)
-        _watch(options, server.status)
+        _watch(options, builds)
     except UnsafeOutput as exc:
         return _usage_error(str(exc))
     except KeyboardInterrupt:
@@ -139,18 +150,46 @@ def _close(server: PreviewServer, thread: threading.Thread) -> None:
     server.server_close()
 
 
-def _watch(options: builder.Options, status: Status) -> None:
+def _watch(options: builder.Options, builds: Builds) -> None:
     """Rebuild after each burst of changes to the content, templates or static files."""
     folders = [options.content_dir, options.templates_dir, options.static_dir]
     watched = [folder for folder in folders if folder.is_dir()]
     for changes in watch(*watched, step=QUIET_MS):
         names = sorted({Path(path).name for _, path in changes})
         print(f"Changed: {', '.join(names)}", flush=True)
-        _rebuild(options, status)
+        builds.rebuild()
 
 
-def _rebuild(options: builder.Options, status: Status) -> None:
-    """Build once and report the outcome in the terminal and to the served pages."""
+class Builds:
+    """One build at a time: the watcher's, which show a change at once and leave the search
+    shards it touched stale, and the catch-up builds that index them in the background and
+    swap the whole site in again (so a half-written index is never served)."""
+
+    def __init__(self, options: builder.Options, status: Status) -> None:
+        self.options, self.status = options, status
+        self.lock = threading.Lock()
+        self.stale = threading.Event()
+
+    def rebuild(self) -> None:
+        with self.lock:
+            later = replace(self.options, search_later=self.options.search)
+            if _rebuild(later, self.status):
+                self.stale.set()
+
+    def catch_up_forever(self) -> None:
+        while not self.status.stopped:
+            if not self.stale.wait(timeout=KEEPALIVE_SECONDS):
+                continue
+            time.sleep(QUIET_MS / 1000)  # let a burst of saves land first
+            with self.lock:
+                self.stale.clear()
+                if self.status.search_stale:
+                    _rebuild(self.options, self.status, "search index caught up")
+
+
+def _rebuild(options: builder.Options, status: Status, what: str = "") -> bool:
+    """Build once and report the outcome in the terminal and to the served pages; tell
+    whether the search index is left stale."""
     started = time.perf_counter()
     try:
         result = builder.build(options)
@@ -159,8 +198,8 @@ def _rebuild(options: builder.Options, status: Status) -> None:
     except Exception as exc:  # a template typo or a held lock must not stop the preview
         if not isinstance(exc, OutputLocked):
             traceback.print_exc()
-        _report("build failed", started, (f"build failed: {exc}",), status)
-        return
+        _report("build failed", started, (f"build failed: {exc}",), status, status.search_stale)
+        return status.search_stale
     for problem in result.problems:
         print(problem, file=sys.stderr)
     outcome = (
@@ -169,18 +208,27 @@ def _rebuild(options: builder.Options, status: Status) -> None:
         else "nothing written, still serving the last good site"
     )
     errors = tuple(str(problem) for problem in result.errors)
-    _report(f"{summarize(list(result.problems))}; {outcome}", started, errors, status)
+    stale = result.search_stale if result.written else status.search_stale
+    outcome += "; search index catching up" if stale else ""
+    summary = what or summarize(list(result.problems))
+    _report(f"{summary}; {outcome}", started, errors, status, stale)
+    return stale
 
 
-def _report(outcome: str, started: float, errors: tuple[str, ...], status: Status) -> None:
+def _report(
+    outcome: str, started: float, errors: tuple[str, ...], status: Status, stale: bool = False
+) -> None:
     elapsed = time.perf_counter() - started
     print(f"[{time.strftime('%H:%M:%S')}] Built in {elapsed:.2f} s: {outcome}", flush=True)
-    status.publish(errors)
+    status.publish(errors, stale)
 
 
-def inject(page: bytes, generation: int, errors: tuple[str, ...]) -> bytes:
-    """Add the banner of errors and the reload script right after the page's <body> tag."""
-    added = (_banner(errors) + RELOAD_SCRIPT.replace("{generation}", str(generation))).encode()
+def inject(page: bytes, generation: int, errors: tuple[str, ...], stale: bool = False) -> bytes:
+    """Add the banner of errors, the note that search lags and the reload script right after
+    the page's <body> tag."""
+    note = STALE_NOTE if stale else ""
+    script = RELOAD_SCRIPT.replace("{generation}", str(generation))
+    added = (_banner(errors) + note + script).encode()
     opening = BODY_OPEN.search(page)
     at = opening.end() if opening else 0
     return page[:at] + added + page[at:]

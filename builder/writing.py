@@ -21,7 +21,7 @@ from builder.fingerprints import GENERATOR, Reuse, files_digest, fingerprint
 from builder.memo import Memo
 from builder.model import Site
 from builder.options import Options
-from builder.output import OldFile, Pages, Standby, link_tree, standby_path, write_site
+from builder.output import OldFile, Pages, Standby, standby_path, write_site
 from builder.render import (
     fixed_pages,
     host_files,
@@ -29,7 +29,8 @@ from builder.render import (
     render_pages,
     render_posting_pages,
 )
-from builder.search import PAGEFIND_VERSION, index_site
+from builder.search import PAGEFIND_VERSION, SearchPlan, index_shards
+from builder.shards import Shard, plan_shards, shard_prints
 from builder.stopwatch import Stopwatch
 from builder.taxonomy import Taxonomy
 
@@ -41,6 +42,7 @@ class Rendered:
     pages: Pages
     reuse: Reuse  # what every page depends on, and each page's fingerprint
     feeds: tuple[Feed, ...] = ()  # every feed of the site (the edit path's layout holds them)
+    shards: tuple[Shard, ...] = ()  # the search index's, when the site is indexed
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Made:
     written: Written
     standby: Written | None
     layout: Layout | None
+    stale: bool = False  # some search shards hold an earlier index, to be indexed soon
 
     @property
     def reused(self) -> int:
@@ -69,13 +72,21 @@ class Setting:
 def render_site(setting: Setting, site: Site, taxonomy: Taxonomy, memo: Memo) -> Rendered:
     """Render every page and feed of the site, or name the memo's file where unchanged."""
     options = setting.options
-    environment = make_environment(options.templates_dir, site, search=setting.pagefind is not None)
+    shards = _shards(setting, site)
+    environment = make_environment(options.templates_dir, site)
     reuse = page_reuse(setting, site, memo.pages(options.output_dir))
     feeds = site_feeds(site)
-    pages = render_pages(environment, site, taxonomy, reuse)
+    pages = render_pages(environment, site, taxonomy, reuse, [s.folder for s in shards])
     pages |= render_feeds(site, reuse, feeds)
     pages |= host_files(site)
-    return Rendered(pages, reuse, tuple(feeds))
+    return Rendered(pages, reuse, tuple(feeds), shards)
+
+
+def _shards(setting: Setting, site: Site) -> tuple[Shard, ...]:
+    """The search index's shards; none when the site is not indexed."""
+    if setting.pagefind is None:
+        return ()
+    return plan_shards(site.open_postings, setting.options.shard_size)
 
 
 def render_change(
@@ -84,7 +95,8 @@ def render_change(
     """Render the change's pages and feeds anew; every other file is the one on disk. None
     when the site on disk holds pages the layout cannot account for."""
     options = setting.options
-    environment = make_environment(options.templates_dir, site, search=setting.pagefind is not None)
+    shards = layout.shards if setting.pagefind else ()  # of the whole site, not the change's
+    environment = make_environment(options.templates_dir, site)
     old_site = options.output_dir.resolve()
     reuse = Reuse(layout.base, previous, old_site, True, dict(previous))
     pages: Pages = {PurePosixPath(n): OldFile(f"{old_site}/{n}") for n, f in previous.items() if f}
@@ -93,7 +105,7 @@ def render_change(
     pages |= fixed_pages(environment) | host_files(site)
     if len(pages) != len(previous) or any(str(path) not in previous for path in pages):
         return None
-    return Rendered(pages, reuse)
+    return Rendered(pages, reuse, shards=shards)
 
 
 def page_reuse(setting: Setting, site: Site, previous: Mapping[str, str]) -> Reuse:
@@ -123,7 +135,7 @@ def write(setting: Setting, rendered: Rendered, memo: Memo) -> Made | None:
     None, writing nothing, when a file of the site on disk that a page reuses is gone."""
     options, clock, pages = setting.options, setting.clock, rendered.pages
     output_dir = options.output_dir
-    written = _written(pages, rendered.reuse)
+    written = _written(pages, rendered.reuse, rendered.shards)
     standby = _standby(memo, written, output_dir)
     # Checked here, not while linking: a forked writer cannot ask for a page to be rendered.
     same = standby.same if standby else set()
@@ -131,7 +143,8 @@ def write(setting: Setting, rendered: Rendered, memo: Memo) -> Made | None:
     if not all(os.path.exists(page) for page in linked):
         return None
     clock.lap("plan")
-    search = _search_step(setting.pagefind, memo, written, output_dir)
+    plan = _search_plan(rendered, written, memo, output_dir, options.search_later)
+    search = _search_step(setting.pagefind, plan)
     previous = memo.written if rendered.reuse.previous else None  # the site on disk
     write_site(pages, options.static_dir, output_dir, finish=clock.timed(search, "search"),
                locked=True, standby=standby, keep_standby=previous is not None)  # fmt: skip
@@ -139,18 +152,18 @@ def write(setting: Setting, rendered: Rendered, memo: Memo) -> Made | None:
     files = _site_files(pages, output_dir)
     changed = [name for name in map(str, pages) if name not in standby.same] if standby else None
     folders = _folders_now(output_dir, files, changed, memo)
+    stale = {name: "" for name in plan.stale} if setting.pagefind else {}
     now_written = replace(written, identity=folder_identity(output_dir), files=files,
-                          folders=folders)  # fmt: skip
+                          folders=folders, search={**written.search, **stale})  # fmt: skip
     kept = previous and replace(previous, identity=folder_identity(standby_path(output_dir)))
-    return Made(pages, now_written, kept, None)
+    return Made(pages, now_written, kept, None, bool(stale))
 
 
-def _written(pages: Pages, reuse: Reuse) -> Written:
-    """Describe the site about to be written: each file's fingerprint, and the search
-    index's (of the posting pages it reads)."""
+def _written(pages: Pages, reuse: Reuse, shards: tuple[Shard, ...]) -> Written:
+    """Describe the site about to be written: each file's fingerprint, and each search
+    shard's (of the posting pages it reads)."""
     prints = {str(path): reuse.fingerprints.get(str(path), "") for path in pages}
-    postings = sorted((path, f) for path, f in prints.items() if path.startswith("jobs/"))
-    return Written((0, 0, 0), prints, fingerprint(PAGEFIND_VERSION, postings))
+    return Written((0, 0, 0), prints, shard_prints(shards, prints, PAGEFIND_VERSION))
 
 
 def _standby(memo: Memo, written: Written, output_dir: Path) -> Standby | None:
@@ -163,31 +176,53 @@ def _standby(memo: Memo, written: Written, output_dir: Path) -> Standby | None:
         return None
     before = kept.pages  # a page without a fingerprint ("") is always written again
     same = {page for page, print_ in written.pages.items() if print_ and before.get(page) == print_}
-    index = [copy / name for name in kept.files if name.startswith("pagefind/")]
-    whole_index = bool(index) and all(os.path.exists(name) for name in index)
-    return Standby(kept.files, same, whole_index and kept.search == written.search)
+    return Standby(kept.files, same)
 
 
-def _search_step(
-    pagefind: Path | None, memo: Memo, written: Written, output_dir: Path
-) -> Callable[[Path], None] | None:
-    """Index the new site for search, or link the old index when the postings it reads
-    are unchanged."""
+def _search_step(pagefind: Path | None, plan: SearchPlan) -> Callable[[Path], None] | None:
+    """Index the new site for search, shard by shard, reusing unchanged shards."""
     if pagefind is None:
         return None
-    before = memo.written if memo.pages(output_dir) else None
-    old_index = output_dir.resolve() / "pagefind"
-    if before and before.search == written.search and _complete_index(memo, output_dir):
-        return lambda staging: link_tree(old_index, staging / "pagefind")
-    return partial(index_site, pagefind=pagefind)
+    return partial(index_shards, pagefind=pagefind, plan=plan)
 
 
-def _complete_index(memo: Memo, output_dir: Path) -> bool:
-    """Tell whether every file of the old search index the last build recorded is there."""
-    if memo.finished is None:
-        return False
-    indexed = [name for name in memo.finished.files if name.startswith("pagefind/")]
-    return bool(indexed) and all(os.path.exists(output_dir / name) for name in indexed)
+def _search_plan(
+    rendered: Rendered, written: Written, memo: Memo, output_dir: Path, later: bool
+) -> SearchPlan:
+    """The search index to write, with the shards found whole in the standby's index (which
+    the new site is written over) and in the live site's. `later`: a changed shard the live
+    site has whole is kept as it is there, stale, instead of indexed now."""
+    in_place: dict[str, str] = {}
+    kept = memo.standby
+    if kept is not None and folder_identity(standby_path(output_dir)) == kept.identity:
+        in_place = _whole(standby_path(output_dir), kept)
+    live, in_live = None, {}
+    if memo.finished is not None and memo.written is not None and memo.pages(output_dir):
+        live = output_dir.resolve() / "pagefind"
+        in_live = _whole(output_dir, replace(memo.written, files=memo.finished.files))
+    prints = written.search
+    stale = {name for name, print_ in prints.items() if name in in_live and later}
+    stale -= {name for name in stale if print_matches(name, prints, in_place, in_live)}
+    return SearchPlan(rendered.shards, prints, in_place, live, in_live, frozenset(stale))
+
+
+def print_matches(name: str, prints: Mapping[str, str], *found: Mapping[str, str]) -> bool:
+    """Tell whether an earlier index holds this shard as the new site needs it."""
+    return bool(prints[name]) and any(known.get(name) == prints[name] for known in found)
+
+
+def _whole(site: Path, written: Written) -> dict[str, str]:
+    """The fingerprints of the shards whose every recorded file is still in the site."""
+    shards: dict[str, list[str]] = {}
+    for name in written.files:
+        parts = name.split("/")
+        if parts[0] == "pagefind" and len(parts) > 2:
+            shards.setdefault(parts[1], []).append(name)
+    return {
+        shard: print_
+        for shard, print_ in written.search.items()
+        if shard in shards and all(os.path.exists(site / name) for name in shards[shard])
+    }
 
 
 def _site_files(pages: Pages, output_dir: Path) -> tuple[str, ...]:

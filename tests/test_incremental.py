@@ -234,7 +234,9 @@ def test_the_lock_is_held_for_the_whole_build_not_only_the_writing(
         build_site(board, site, cache_dir=cache)  # even a build with nothing to do waits
 
 
-@pytest.mark.parametrize("lost", ["static/style.css", "pagefind/pagefind-entry.json"])
+@pytest.mark.parametrize(
+    "lost", ["static/style.css", "pagefind/0/pagefind-entry.json", "pagefind/pagefind.js"]
+)
 def test_a_static_or_search_file_deleted_by_hand_is_written_again(
     board: Path, tmp_path: Path, lost: str
 ) -> None:

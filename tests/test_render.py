@@ -385,8 +385,9 @@ def test_search_filters_come_from_the_facts_a_posting_has():
 def test_the_search_page_loads_pagefind_only_when_the_site_has_an_index():
     site = site_of(make_posting())
     for search, expected in ((True, 1), (False, 0)):
-        env = make_environment(ROOT / "templates", site, search=search)
-        pages = as_bytes(render_pages(env, site, build_taxonomy({})))
+        env = make_environment(ROOT / "templates", site)
+        bundles = ["pagefind/0/", "pagefind/1/"] if search else []
+        pages = as_bytes(render_pages(env, site, build_taxonomy({}), bundles=bundles))
         page = pages[PurePosixPath("search/index.html")].decode()
         assert page.count("pagefind-component-ui.js") == expected
         assert ("not available on this copy" in page) is not search

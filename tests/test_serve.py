@@ -253,3 +253,50 @@ def test_an_unsafe_output_is_refused_before_serving(content: Path) -> None:
     assert "it is inside the content" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (content / "_site").exists()
+
+
+def test_an_edit_is_on_the_page_first_and_search_catches_up_in_the_background(
+    server: Server,
+) -> None:
+    """The page is swapped in with the edited shard's old index, noted as stale; a
+    background build then indexes that shard and swaps the whole site in again."""
+    edited = POSTING.format(title="Staff SRE, Storage") + "You will tame the quokkaflux.\n"
+    (server.content / "acme.txt").write_text(edited)
+    posting = next(folder for folder in (server.output / "jobs").iterdir() if folder.is_dir())
+    server.page_showing("quokkaflux", f"/jobs/{posting.name}/")
+    server.eventually(lambda: "search index caught up" in server.terminal(), "the catch-up")
+    log = server.terminal()
+    assert log.index("search index catching up") < log.index("search index caught up")
+    assert STALE not in server.page()
+    if SKIP_BROWSER:
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            tab = browser.new_page()
+            tab.goto(server.url + "search/")
+            found = tab.evaluate(FIND, "quokkaflux")
+            assert len(found) == 1 and found[0].startswith("/jobs/")
+        finally:
+            browser.close()
+
+
+STALE = 'id="sreboard-search-stale"'
+FIND = """async (term) => {
+  const config = document.querySelector("pagefind-config");
+  const pagefind = await import(config.getAttribute("bundle-path") + "pagefind.js");
+  const search = await pagefind.search(term);
+  return (await Promise.all(search.results.map((r) => r.data()))).map((d) => d.url);
+}"""
+
+
+def test_the_stale_search_note_is_a_status_after_the_body_tag() -> None:
+    page = b"<!doctype html><html><body><main>job</main></body></html>"
+    served = inject(page, 3, (), stale=True).decode()
+    assert served.index(STALE) > served.index("<body>") and served.index(STALE) < served.index(
+        "<main>"
+    )
+    assert 'role="status"' in served and "catching up" in served
+    assert STALE not in inject(page, 3, ()).decode()
