@@ -65,13 +65,14 @@ def changed_files(
     layout: Layout, files: Sequence[SourceFile], shared: str
 ) -> list[SourceFile] | None:
     """The files that changed since the layout, or None unless only a few existing files
-    changed and nothing else did."""
+    changed and nothing else did. None changed: the site needs only its stale search
+    shards indexed (or a file of it restored), which the edit path does too."""
     if shared != layout.shared or len(files) != len(layout.digests):
         return None
     if any(file.source not in layout.digests for file in files):
         return None
     changed = [file for file in files if file.digest != layout.digests[file.source]]
-    return changed if 0 < len(changed) <= MAX_CHANGED else None
+    return changed if len(changed) <= MAX_CHANGED else None
 
 
 def extract_changed(

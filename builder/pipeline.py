@@ -174,7 +174,7 @@ def build_edit(
     (builder/delta.py); None when the board must be planned in full."""
     layout = memo.layout(options.output_dir)
     files = changed_files(layout, reading.files, inputs.shared) if layout else None
-    fresh = extract_changed(files, reading.context, memo.entry) if files else None
+    fresh = None if files is None else extract_changed(files, reading.context, memo.entry)
     if layout is None or fresh is None or memo.finished is None:
         return None
     clock.lap("extract")
