@@ -154,7 +154,13 @@ def _watch(options: builder.Options, builds: Builds) -> None:
     """Rebuild after each burst of changes to the content, templates or static files."""
     folders = [options.content_dir, options.templates_dir, options.static_dir]
     watched = [folder for folder in folders if folder.is_dir()]
-    for changes in watch(*watched, step=QUIET_MS):
+    started = False
+    for changes in watch(*watched, step=QUIET_MS, yield_on_timeout=True, rust_timeout=500):
+        if not changes:
+            if not started:  # watching now: a save since the first build is caught here
+                started = True
+                builds.rebuild(quiet=True)
+            continue
         names = sorted({Path(path).name for _, path in changes})
         print(f"Changed: {', '.join(names)}", flush=True)
         builds.rebuild()
@@ -170,10 +176,11 @@ class Builds:
         self.lock = threading.Lock()
         self.stale = threading.Event()
 
-    def rebuild(self) -> None:
+    def rebuild(self, quiet: bool = False) -> None:
+        """Build what changed; `quiet`: say nothing when nothing had (a check, not a save)."""
         with self.lock:
             later = replace(self.options, search_later=self.options.search)
-            if _rebuild(later, self.status):
+            if _rebuild(later, self.status, quiet=quiet):
                 self.stale.set()
 
     def catch_up_forever(self) -> None:
@@ -187,7 +194,7 @@ class Builds:
                     _rebuild(self.options, self.status, "search index caught up")
 
 
-def _rebuild(options: builder.Options, status: Status, what: str = "") -> bool:
+def _rebuild(options: builder.Options, status: Status, what: str = "", quiet: bool = False) -> bool:
     """Build once and report the outcome in the terminal and to the served pages; tell
     whether the search index is left stale."""
     started = time.perf_counter()
@@ -199,6 +206,8 @@ def _rebuild(options: builder.Options, status: Status, what: str = "") -> bool:
         if not isinstance(exc, OutputLocked):
             traceback.print_exc()
         _report("build failed", started, (f"build failed: {exc}",), status, status.search_stale)
+        return status.search_stale
+    if quiet and not result.timings:  # answered from the memo: nothing had changed
         return status.search_stale
     for problem in result.problems:
         print(problem, file=sys.stderr)
