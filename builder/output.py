@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from builder.lock import output_lock
-from builder.pool import MAX_WORKERS, can_fork
+from builder.pool import can_fork, cores
 from builder.problems import ProblemError
 
 
@@ -181,7 +181,7 @@ def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:
     """Write every page; a large site is rendered and written by one process per core.
     `replacing`: root holds files already, which may be hard links into the live site."""
     items = sorted(pages.items(), key=lambda item: str(item[0]))  # str: paths compare slowly
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = cores()
     if len(items) < PARALLEL_FROM_PAGES or workers < 2 or not can_fork():
         _write_some(items, root, replacing)
         return

@@ -18,6 +18,11 @@ PARALLEL_FROM_FILES = 400
 MAX_WORKERS = 8
 
 
+def cores() -> int:
+    """How many processes to run work on at once: one a core, at most MAX_WORKERS."""
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
 def can_fork() -> bool:
     """Tell whether this process may fork: it must be running no other thread."""
     # Forking a process that runs other threads (make serve) can deadlock the child.
@@ -27,7 +32,7 @@ def can_fork() -> bool:
 def map_on_cores(work: Work[Item, Made], items: Sequence[Item], context: Any) -> Iterator[Made]:
     """Yield work(item, context) for each item, in order; on every core when there are
     enough items. `work` must be a module's function: a spawned worker imports it."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = cores()
     if len(items) < PARALLEL_FROM_FILES or workers < 2:
         yield from (work(item, context) for item in items)
         return

@@ -20,11 +20,10 @@ from typing import Any
 import cbor2
 
 from builder.output import link_or_copy, link_tree
-from builder.pool import MAX_WORKERS
+from builder.pool import cores
 from builder.problems import Problem, error, warning
 from builder.shards import Shard
 
-_CORES = min(os.cpu_count() or 1, MAX_WORKERS)
 INSTALL = "run `make build`, or pip install 'pagefind[bin]==1.5.2'"
 
 
@@ -102,7 +101,7 @@ def _index_fresh(site_dir: Path, pagefind: Path, shards: Sequence[Shard]) -> Non
         waiting = list(shards)
         running: list[tuple[Shard, subprocess.Popen[str]]] = []
         while waiting or running:
-            while waiting and len(running) < _CORES:
+            while waiting and len(running) < cores():
                 shard = waiting.pop(0)
                 running.append((shard, _start(site_dir, sources / shard.name, shard, pagefind)))
             shard, process = running.pop(0)

@@ -195,7 +195,7 @@ def test_a_page_that_fails_in_a_forked_writer_fails_the_build_and_keeps_the_old_
     assert build_site(board, site).written
     before = tree(site)
     monkeypatch.setattr(output, "PARALLEL_FROM_PAGES", 2)
-    monkeypatch.setattr(output, "MAX_WORKERS", 2)
+    monkeypatch.setattr(pool, "MAX_WORKERS", 2)  # pool.cores() reads it
 
     def broken() -> bytes:
         raise ValueError("this page cannot be rendered")
