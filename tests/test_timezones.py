@@ -9,14 +9,25 @@ from datetime import datetime
 import jsonschema
 import lxml.html
 import pytest
+from accuracy import CORPUS
 from conftest import NOW, TAXONOMY, build_site
+from hypothesis import given
+from hypothesis import strategies as st
 from test_feeds import FORMATS, JOB_EXTENSION
 
 from builder.curate import explain
 from builder.extract import Context, extract
 from builder.readers import read_posting
 from builder.taxonomy import load_taxonomy
-from builder.timezones import ZONES, label, parse_window, slug, window_in
+from builder.timezones import (
+    ZONES,
+    _first_window,
+    label,
+    may_state_a_window,
+    parse_window,
+    slug,
+    window_in,
+)
 
 CONTEXT = Context(load_taxonomy(TAXONOMY)[0], NOW, {})
 
@@ -81,6 +92,40 @@ def test_each_form_gives_its_window(sentence, window):
 )
 def test_traps_state_no_window(sentence):
     assert window_in(sentence) is None
+
+
+# Zone words in every case and shape, between the forms' words and look-alikes.
+ZONE_WORDS = (
+    "UTC", "utc", "Utc", "GMT", "gmt", "UTC+3", "GMT-1", "utc−5", "CET", "cet", "CEST", "EET",
+    "WEST", "west", "MSK", "msk", "EST", "ET", "et", "CT", "MT", "PT", "PDT", "JST", "SGT",
+    "AEST", "US", "us", "U.S.", "U.S", "EU", "eu", "APAC", "apac", "Asia-Pacific",
+    "asia pacific", "North America", "north american", "Europe", "European", "Central",
+    "central European", "Eastern", "US Eastern", "western european time", "Moscow", "Mountain",
+    "Pacific", "Coordinated Universal Time",
+)  # fmt: skip
+BEFORE = ("", "between", "within 3 hours of", "time zone:", "work in", "during", "overlap with",
+          "capacity", "İ", "é", "(", "_", "-", "the")  # fmt: skip
+AFTER = ("", "to", "and", "–", "+2", "-3", "± 2 hours", "+/- 1", "plus or minus 3", "hours",
+         "timezones", "time zone", ")", ",", "team")  # fmt: skip
+PHRASE = st.tuples(st.sampled_from(BEFORE), st.sampled_from(ZONE_WORDS), st.sampled_from(AFTER))
+
+
+@given(st.lists(PHRASE, min_size=1, max_size=4), st.sampled_from(("", " ", "-", "_", "\n")))
+def test_the_quick_look_never_misses_a_window(phrases, separator):
+    text = separator.join(separator.join(phrase) for phrase in phrases)
+    if _first_window(text) is not None:
+        assert may_state_a_window(text), text
+
+
+def test_the_quick_look_passes_over_an_ad_naming_no_zone():
+    ad = "Own capacity planning for our platform team; we pay well and you work remotely."
+    assert not may_state_a_window(ad)
+
+
+def test_the_quick_look_never_misses_a_window_in_the_corpus():
+    for ad in sorted(CORPUS.glob("*.txt")):
+        text = ad.read_bytes().decode("utf-8", "replace")  # some come in other encodings
+        assert may_state_a_window(text) or _first_window(text) is None, ad.name
 
 
 def test_the_first_window_the_text_states_wins():
