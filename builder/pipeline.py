@@ -13,9 +13,17 @@ from types import MappingProxyType
 
 from builder.cache import Saved
 from builder.config import Config, load_config
-from builder.delta import changed_files, extract_changed, make_layout, moved_on, plan_change
-from builder.extraction import Board, extract_board
-from builder.fingerprints import GENERATOR, digest_of, files_digest
+from builder.delta import (
+    Change,
+    Layout,
+    changed_files,
+    extract_changed,
+    make_layout,
+    moved_on,
+    plan_change,
+)
+from builder.extraction import Board, Extracted, extract_board
+from builder.fingerprints import GENERATOR, Reuse, digest_of, files_digest
 from builder.memo import NO_MEMO, Built, Memo, finished_build
 from builder.model import Site
 from builder.options import Options, Progress, Result
@@ -25,7 +33,15 @@ from builder.search import SearchFailed, find_pagefind, no_search, search_failed
 from builder.sources import Reading, read_content
 from builder.stopwatch import Stopwatch
 from builder.summary import pages_by_kind
-from builder.writing import Made, Setting, render_change, render_site, tool_identity, write
+from builder.writing import (
+    Made,
+    Setting,
+    change_reuse,
+    render_change,
+    render_site,
+    tool_identity,
+    write,
+)
 
 
 def build(options: Options, memo: Memo = NO_MEMO) -> Built:
@@ -171,20 +187,13 @@ def build_edit(
     options: Options, config: Config, reading: Reading, inputs: Inputs, memo: Memo, clock: Stopwatch
 ) -> Built | None:
     """Render again only the pages and feeds of postings whose descriptions alone changed
-    (builder/delta.py); None when the board must be planned in full."""
-    layout = memo.layout(options.output_dir)
-    files = changed_files(layout, reading.files, inputs.shared) if layout else None
-    fresh = None if files is None else extract_changed(files, reading.context, memo.entry)
-    if layout is None or fresh is None or memo.finished is None:
+    (builder/delta.py), and write them; None when the board must be planned in full."""
+    edit = plan_edit(options, config, reading, inputs, memo, clock)
+    if edit is None or memo.finished is None:
         return None
-    clock.lap("extract")
-    change = plan_change(layout, fresh)
-    site = Site(change.postings, options.now, base_url(options, config), config)  # only those
-    pagefind = find_pagefind() if options.search and layout.searched else None
-    setting = Setting(options, pagefind, clock)
     try:
-        rendered = render_change(setting, site, change, layout, memo.pages(options.output_dir))
-        made = write(setting, rendered, memo) if rendered else None
+        rendered = render_change(edit.setting, edit.site, edit.change, edit.layout, edit.reuse)
+        made = write(edit.setting, rendered, memo) if rendered else None
     except (SearchFailed, ProblemError):
         made = None  # planned in full, which reports what is wrong
     if made is None:
@@ -192,7 +201,38 @@ def build_edit(
     report = replace(memo.finished.report, pages_reused=made.reused, search_stale=made.stale,
                      timings=MappingProxyType(clock.laps))  # fmt: skip
     done = finished_build("" if made.stale else inputs.digest, made.written, report)
-    layout = moved_on(layout, inputs.digest, fresh, change)
-    saved = Saved(reading.seen, done, patched=tuple(fresh), written=made.written,
+    layout = moved_on(edit.layout, inputs.digest, edit.fresh, edit.change)
+    saved = Saved(reading.seen, done, patched=tuple(edit.fresh), written=made.written,
                   standby=made.standby, layout=layout)  # fmt: skip
     return Built(report, saved)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An edit the edit path can take: the changed files extracted again, and what of the
+    site they change."""
+
+    layout: Layout
+    fresh: list[Extracted]
+    change: Change
+    site: Site  # of the postings the change shows
+    setting: Setting
+    reuse: Reuse  # the site on disk's pages, with their prints
+
+
+def plan_edit(
+    options: Options, config: Config, reading: Reading, inputs: Inputs, memo: Memo, clock: Stopwatch
+) -> Edit | None:
+    """Plan an edit of descriptions alone; None when it is more than that."""
+    layout = memo.layout(options.output_dir)
+    files = changed_files(layout, reading.files, inputs.shared) if layout else None
+    fresh = None if files is None else extract_changed(files, reading.context, memo.entry)
+    if layout is None or fresh is None:
+        return None
+    clock.lap("extract")
+    change = plan_change(layout, fresh)
+    site = Site(change.postings, options.now, base_url(options, config), config)  # only those
+    pagefind = find_pagefind() if options.search and layout.searched else None
+    setting = Setting(options, pagefind, clock)
+    reuse = change_reuse(setting, layout, memo.pages(options.output_dir))
+    return Edit(layout, fresh, change, site, setting, reuse)

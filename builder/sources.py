@@ -10,7 +10,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -94,9 +94,12 @@ def read_content(
     config: Config,
     problems: Sequence[Problem],
     known: Known = NOTHING_KNOWN,
+    maybe_changed: Collection[str] | None = None,
 ) -> Reading:
     """Load the taxonomy and look at every posting file, with what its extraction depends
-    on; a file as it was `known` is not read until it has to be extracted."""
+    on; a file as it was `known` is not read until it has to be extracted. `maybe_changed`:
+    the keys of the only files that can differ from `known` (a watcher said so): every other
+    known file is taken as known without a look."""
     started = time.time_ns()
     taxonomy, taxonomy_problems = read_taxonomy(content_dir)
     keys = posting_files(content_dir)
@@ -110,7 +113,11 @@ def read_content(
         config.max_age,
     )
     shared = context_digest(context)
-    files = tuple(look_at(content_dir, key, names[key], context, shared, known) for key in keys)
+    unchanged = set() if maybe_changed is None else set(known[0]) - set(maybe_changed)
+    files = tuple(
+        look_at(content_dir, key, names[key], context, shared, known, key in unchanged)
+        for key in keys
+    )
     return Reading(taxonomy, context, files, (*problems, *taxonomy_problems), shared, started)
 
 
@@ -132,11 +139,14 @@ def look_at(
     context: Context,
     shared: str,
     known: Known = NOTHING_KNOWN,
+    unchanged: bool = False,
 ) -> SourceFile:
     """Digest what extracting the file at `key` depends on (`shared`: the context_digest).
-    A file whose size, times and inode are as `known` is not read."""
+    A file whose size, times and inode are as `known` is not read; `unchanged`: it is as
+    known, without a look."""
     try:
-        seen, data = _status_and_bytes(content_dir, key, known)
+        before = known[0].get(key) if unchanged else None
+        seen, data = (before, None) if before else _status_and_bytes(content_dir, key, known)
     except OSError as exc:
         return SourceFile(source, key, None, "", unreadable(source, exc))
     dates = (context.first_seen.get(source), context.last_changed.get(source))

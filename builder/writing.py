@@ -90,22 +90,37 @@ def _shards(setting: Setting, site: Site) -> tuple[Shard, ...]:
 
 
 def render_change(
-    setting: Setting, site: Site, change: Change, layout: Layout, previous: Mapping[str, str]
+    setting: Setting, site: Site, change: Change, layout: Layout, reuse: Reuse
 ) -> Rendered | None:
     """Render the change's pages and feeds anew; every other file is the one on disk. None
     when the site on disk holds pages the layout cannot account for."""
-    options = setting.options
-    shards = layout.shards if setting.pagefind else ()  # of the whole site, not the change's
-    environment = make_environment(options.templates_dir, site)
-    old_site = options.output_dir.resolve()
-    reuse = Reuse(layout.base, previous, old_site, True, dict(previous))
+    fresh = changed_pages(setting, site, change, reuse)
+    if fresh is None:
+        return None
+    old_site = reuse.old_site
+    previous = reuse.previous
     pages: Pages = {PurePosixPath(n): OldFile(f"{old_site}/{n}") for n, f in previous.items() if f}
-    pages |= render_posting_pages(environment, site, change.pages, reuse)
+    pages |= fresh
+    shards = layout.shards if setting.pagefind else ()  # of the whole site, not the change's
+    return Rendered(pages, reuse, shards=shards)
+
+
+def changed_pages(setting: Setting, site: Site, change: Change, reuse: Reuse) -> Pages | None:
+    """The pages and feeds the change renders anew, with those every build renders; None
+    when they are not the pages the site on disk has, or some of those that have no print."""
+    environment = make_environment(setting.options.templates_dir, site)
+    pages = render_posting_pages(environment, site, change.pages, reuse)
     pages |= render_feeds(site, reuse, change.feeds)
     pages |= fixed_pages(environment) | host_files(site)
-    if len(pages) != len(previous) or any(str(path) not in previous for path in pages):
-        return None
-    return Rendered(pages, reuse, shards=shards)
+    names = {str(path) for path in pages}
+    always_written = {name for name, print_ in reuse.previous.items() if not print_}
+    return pages if names <= reuse.previous.keys() and always_written <= names else None
+
+
+def change_reuse(setting: Setting, layout: Layout, previous: Mapping[str, str]) -> Reuse:
+    """The site on disk's pages and prints, which an edit renders a few of anew."""
+    old_site = setting.options.output_dir.resolve()
+    return Reuse(layout.base, previous, old_site, True, dict(previous))
 
 
 def page_reuse(setting: Setting, site: Site, previous: Mapping[str, str]) -> Reuse:
