@@ -11,12 +11,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jinja2 import (
+    BytecodeCache,
     Environment,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
     select_autoescape,
 )
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from builder import salaries, timezones
@@ -28,10 +30,29 @@ from builder.problems import Problem, ProblemError, display, error
 from builder.taxonomy import UNKNOWN_CATEGORY, Taxonomy
 
 
+class _Compiled(BytecodeCache):
+    """The templates compiled in this process, so `serve` compiles each once, not on every
+    rebuild (0.05 s). Jinja checks each against its template's source before using it."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
 def make_environment(templates_dir: Path, site: Site) -> Environment:
     """Create the Jinja2 environment: autoescaped, strict, with the site's URL helpers."""
     env = Environment(
         loader=FileSystemLoader(templates_dir),
+        bytecode_cache=_COMPILED,
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
