@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -26,11 +27,12 @@ from watchfiles import watch
 import builder
 from builder.lock import OutputLocked
 from builder.output import UnsafeOutput
+from builder.preview import preview_edit
 from builder.problems import summarize
 
 RELOAD_PATH = "/__reload"
 KEEPALIVE_SECONDS = 10.0  # a closed tab is noticed on the next write
-QUIET_MS = 150  # a burst of saves (an editor's temp file and rename, a git checkout) is one rebuild
+QUIET_MS = 50  # a burst of saves (an editor's temp file and rename, a git checkout) is one rebuild
 BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 # The page knows which build it shows; the stream names the newest on connect and after every
 # build, so a build that lands before the stream connects still reloads the tab.
@@ -59,16 +61,30 @@ class Status:
     generation: int = 0
     errors: tuple[str, ...] = ()
     search_stale: bool = False  # the pages are newer than the search index
+    shown: Mapping[str, bytes] = field(default_factory=dict)  # an edit's pages, before written
     stopped: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
 
-    def publish(self, errors: tuple[str, ...], search_stale: bool = False) -> None:
-        """Record a finished build and wake every open reload stream."""
+    def publish(
+        self,
+        errors: tuple[str, ...],
+        search_stale: bool = False,
+        shown: Mapping[str, bytes] | None = None,
+        reload: bool = True,
+    ) -> None:
+        """Record a finished build (or an edit's pages, `shown` before they are written) and,
+        unless the open tabs already show it, wake every reload stream."""
         with self.changed:
-            self.generation += 1
+            self.generation += reload
             self.errors = errors
             self.search_stale = search_stale
+            self.shown = shown or {}
             self.changed.notify_all()
+
+    def page_shown(self, name: str) -> bytes | None:
+        """The edit's page at this path in the site, while it is not yet written."""
+        with self.changed:
+            return self.shown.get(name)
 
     def wait(self, seen: int, timeout: float) -> int:
         """Return the newest build's number once it differs from `seen`, or after timeout."""
@@ -160,10 +176,11 @@ def _watch(options: builder.Options, builds: Builds) -> None:
             if not started:  # watching now: a save since the first build is caught here
                 started = True
                 builds.rebuild(quiet=True)
+                print(f"Watching {', '.join(map(str, watched))} for changes", flush=True)
             continue
         names = sorted({Path(path).name for _, path in changes})
         print(f"Changed: {', '.join(names)}", flush=True)
-        builds.rebuild()
+        builds.rebuild(saved={path for _, path in changes})
 
 
 class Builds:
@@ -176,11 +193,14 @@ class Builds:
         self.lock = threading.Lock()
         self.stale = threading.Event()
 
-    def rebuild(self, quiet: bool = False) -> None:
-        """Build what changed; `quiet`: say nothing when nothing had (a check, not a save)."""
+    def rebuild(self, quiet: bool = False, saved: Collection[str] = ()) -> None:
+        """Build what changed; `quiet`: say nothing when nothing had (a check, not a save).
+        `saved`: the paths the watcher saw change; an edit's pages are shown before they are
+        written."""
         with self.lock:
+            shown = bool(saved) and _show(self.options, self.status, saved)
             later = replace(self.options, search_later=self.options.search)
-            if _rebuild(later, self.status, quiet=quiet):
+            if _rebuild(later, self.status, quiet=quiet, shown=shown):
                 self.stale.set()
 
     def catch_up_forever(self) -> None:
@@ -194,9 +214,34 @@ class Builds:
                     _rebuild(self.options, self.status, "search index caught up")
 
 
-def _rebuild(options: builder.Options, status: Status, what: str = "", quiet: bool = False) -> bool:
+def _show(options: builder.Options, status: Status, changed: Collection[str]) -> bool:
+    """Serve the pages an edit changes at once, from memory; tell whether there were any
+    (an edit the edit path does not take has none: the build shows it)."""
+    started = time.perf_counter()
+    try:
+        preview = preview_edit(options, changed)
+    except Exception:  # the build that follows reports what is wrong
+        return False
+    if preview is None:
+        return False
+    status.publish((), options.search, preview.pages)
+    count = f"{len(preview.pages)} changed file{'s' * (len(preview.pages) != 1)}"
+    elapsed = time.perf_counter() - started
+    print(f"[{time.strftime('%H:%M:%S')}] Shown in {elapsed:.2f} s: {count}; writing the site",
+          flush=True)  # fmt: skip
+    return True
+
+
+def _rebuild(
+    options: builder.Options,
+    status: Status,
+    what: str = "",
+    quiet: bool = False,
+    shown: bool = False,
+) -> bool:
     """Build once and report the outcome in the terminal and to the served pages; tell
-    whether the search index is left stale."""
+    whether the search index is left stale. `shown`: the open tabs show the edit already,
+    so they reload only if the build went otherwise."""
     started = time.perf_counter()
     try:
         result = builder.build(options)
@@ -207,6 +252,8 @@ def _rebuild(options: builder.Options, status: Status, what: str = "", quiet: bo
             traceback.print_exc()
         _report("build failed", started, (f"build failed: {exc}",), status, status.search_stale)
         return status.search_stale
+    if shown and not result.written:  # what was shown is not what is served now
+        shown = False
     if quiet and not result.timings:  # answered from the memo: nothing had changed
         return status.search_stale
     for problem in result.problems:
@@ -220,16 +267,21 @@ def _rebuild(options: builder.Options, status: Status, what: str = "", quiet: bo
     stale = result.search_stale if result.written else status.search_stale
     outcome += "; search index catching up" if stale else ""
     summary = what or summarize(list(result.problems))
-    _report(f"{summary}; {outcome}", started, errors, status, stale)
+    _report(f"{summary}; {outcome}", started, errors, status, stale, not shown or bool(errors))
     return stale
 
 
 def _report(
-    outcome: str, started: float, errors: tuple[str, ...], status: Status, stale: bool = False
+    outcome: str,
+    started: float,
+    errors: tuple[str, ...],
+    status: Status,
+    stale: bool = False,
+    reload: bool = True,
 ) -> None:
     elapsed = time.perf_counter() - started
     print(f"[{time.strftime('%H:%M:%S')}] Built in {elapsed:.2f} s: {outcome}", flush=True)
-    status.publish(errors, stale)
+    status.publish(errors, stale, reload=reload)
 
 
 def inject(page: bytes, generation: int, errors: tuple[str, ...], stale: bool = False) -> bytes:
@@ -276,6 +328,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             super().do_GET()
 
     def send_head(self) -> Any:
+        shown = self._shown()
+        if shown is not None:
+            return shown
         page = self._html_file()
         try:
             return self._send_html(200, page.read_bytes()) if page else super().send_head()
@@ -292,6 +347,22 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         )
         if self.command != "HEAD":
             self.wfile.write(body.getvalue())
+
+    def _shown(self) -> BytesIO | None:
+        """The response for an edit's page that is shown before it is written, if this is one."""
+        path = Path(self.translate_path(self.path))
+        if urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        page = self.status.page_shown(path.relative_to(self.directory).as_posix())
+        if page is None:
+            return None
+        if path.suffix == ".html":
+            return self._send_html(200, page)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        return BytesIO(page)
 
     def _html_file(self) -> Path | None:
         path = Path(self.translate_path(self.path))

@@ -7,6 +7,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +20,7 @@ import pytest
 from browser import SKIP_BROWSER, launch
 from conftest import NOW, ROOT, cli, tree
 
-from builder.serve import RELOAD_PATH, inject
+from builder.serve import RELOAD_PATH, PreviewServer, Status, inject
 
 T = TypeVar("T")
 NOW_ARG = NOW.isoformat().replace("+00:00", "Z")
@@ -106,6 +107,7 @@ def server(content: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Ite
     running = Server(process, f"http://127.0.0.1:{port}/", content, output, log)
     try:
         running.page_showing("Staff SRE, Storage")
+        running.eventually(lambda: "Watching " in running.terminal(), "the watcher to start")
         yield running
     finally:
         process.terminate()
@@ -260,13 +262,16 @@ def test_an_edit_is_on_the_page_first_and_search_catches_up_in_the_background(
 ) -> None:
     """The page is swapped in with the edited shard's old index, noted as stale; a
     background build then indexes that shard and swaps the whole site in again."""
-    edited = POSTING.format(title="Staff SRE, Storage") + "You will tame the quokkaflux.\n"
+    original = POSTING.format(title="Staff SRE, Storage")
+    edited = original.replace("you keep it up", "you keep the quokkaflux up")  # words alone
     (server.content / "acme.txt").write_text(edited)
     posting = next(folder for folder in (server.output / "jobs").iterdir() if folder.is_dir())
     server.page_showing("quokkaflux", f"/jobs/{posting.name}/")
     server.eventually(lambda: "search index caught up" in server.terminal(), "the catch-up")
     log = server.terminal()
     assert log.index("search index catching up") < log.index("search index caught up")
+    # A description edit: its page was served from memory before the site was written.
+    assert log.index("Shown in") < log.index("search index catching up")
     assert STALE not in server.page()
     if SKIP_BROWSER:
         return
@@ -300,3 +305,29 @@ def test_the_stale_search_note_is_a_status_after_the_body_tag() -> None:
     )
     assert 'role="status"' in served and "catching up" in served
     assert STALE not in inject(page, 3, ()).decode()
+
+
+def test_an_edit_shown_before_it_is_written_is_served_from_memory(tmp_path: Path) -> None:
+    (tmp_path / "jobs" / "sre").mkdir(parents=True)
+    (tmp_path / "jobs" / "sre" / "index.html").write_text("<html><body>on disk</body></html>")
+    (tmp_path / "feed.xml").write_text("<rss>on disk</rss>")
+    status = Status()
+    server = PreviewServer(("127.0.0.1", 0), tmp_path, status)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    shown = {"jobs/sre/index.html": b"<html><body>in memory</body></html>", "feed.xml": b"<rss/>"}
+    try:
+        status.publish((), True, shown)
+        with urllib.request.urlopen(url + "jobs/sre/", timeout=WAIT) as response:
+            page = response.read().decode()
+        assert "in memory" in page and RELOAD_PATH in page and STALE in page
+        with urllib.request.urlopen(url + "feed.xml", timeout=WAIT) as response:
+            assert response.read() == b"<rss/>"
+            assert response.headers["Content-Type"] in {"application/xml", "text/xml"}
+        status.publish((), False)  # written: the files on disk are served again
+        with urllib.request.urlopen(url + "jobs/sre/", timeout=WAIT) as response:
+            assert "on disk" in response.read().decode()
+    finally:
+        status.stop()
+        server.shutdown()
+        server.server_close()
