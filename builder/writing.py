@@ -25,7 +25,6 @@ from builder.output import OldFile, Pages, Standby, standby_path, write_site
 from builder.render import (
     fixed_pages,
     host_files,
-    make_environment,
     render_pages,
     render_posting_pages,
 )
@@ -33,6 +32,7 @@ from builder.search import PAGEFIND_VERSION, SearchPlan, index_shards
 from builder.shards import Shard, plan_shards, shard_prints
 from builder.stopwatch import Stopwatch
 from builder.taxonomy import Taxonomy
+from builder.templating import make_environment
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from conftest import NOW, ROOT
 from builder.config import Config
 from builder.jsonld import job_posting_jsonld
 from builder.model import Posting, Region, Salary, Site, Tag
-from builder.render import Pager, host_files, make_environment, render_pages
+from builder.render import Pager, host_files, render_pages
 from builder.taxonomy import build_taxonomy
+from builder.templating import make_environment
 
 
 def as_bytes(pages: dict) -> dict[PurePosixPath, bytes]:
