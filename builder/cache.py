@@ -156,13 +156,26 @@ def _shard_of(source: str) -> int:
     return zlib.crc32(source.encode()) % SHARDS
 
 
+# The files this process unpickled, with the identity each had: `serve` builds again and
+# again from the same files, and loading them took a tenth of a second at 10,000 postings.
+# A file is only ever replaced whole (_dump renames a new one in), so a new inode or time
+# means new content.
+_LOADED: dict[Path, tuple[tuple[int, int, int], Any, Any]] = {}
+
+
 def _load(path: Path) -> Any:
     """Unpickle what this generator wrote at path; None when it is missing, damaged or old."""
     try:
         with path.open("rb") as stream:
-            generator, content = pickle.load(stream)
+            status = os.fstat(stream.fileno())
+            identity = (status.st_ino, status.st_mtime_ns, status.st_size)
+            kept = _LOADED.get(path)
+            if kept is None or kept[0] != identity:
+                generator, content = pickle.load(stream)
+                _LOADED[path] = kept = (identity, generator, content)
     except Exception:  # damaged bytes can make unpickling raise anything: read as empty
         return None
+    _identity, generator, content = kept
     return content if generator == GENERATOR else None
 
 
