@@ -3,7 +3,8 @@
 Each build is a whole fresh process, timed cold (no output, no cache), again with nothing
 changed, and after appending a sentence to one posting; each `--runs` times, reporting the
 median. Beside them: Hugo followed by Pagefind (the anchor of a build with search), and the
-Markdown floor (bench/floor.py). Corpora are generated once under .cache/bench/ and reused;
+Markdown floor (bench/floor.py), and `make serve` timed from a save to the page (bench/serve.py).
+Corpora are generated once under .cache/bench/ and reused;
 the tables printed at the end are Markdown, ready for the README, with the ratios issue 18
 states its targets in.
 """
@@ -27,6 +28,7 @@ from bench import hugo, pelican
 from bench.corpus import write_corpus
 from bench.floor import markdown_floor
 from bench.measure import BuildFailed, Measurement, Subject, measure
+from bench.serve import ServeTimes, measure_serve
 from builder.output import standby_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +43,7 @@ SREBOARD = "sreboard"
 NO_SEARCH = "--no-search"
 SITE_ONLY = f"{SREBOARD} {NO_SEARCH}"  # the baseline of the ratios: the same work as the others
 FLOOR = "Markdown floor"
+SERVED_UP_TO = 10000  # the largest corpus served: a 100,000-posting serve is not a target
 
 
 @dataclass(frozen=True)
@@ -54,14 +57,17 @@ class Plan:
     keep: bool = False
     work: Path = WORK
     pagefind: Path | None = None  # the binary indexing Hugo's output, when Hugo is compared
+    serve: bool = True
 
 
 @dataclass(frozen=True)
 class Results:
-    """Every subject measured, in order, and the Markdown floor's seconds by corpus size."""
+    """Every subject measured, in order; the Markdown floor's seconds and `make serve`'s
+    times by corpus size."""
 
     measurements: list[Measurement]
     floors: dict[int, float] = field(default_factory=dict)
+    serves: dict[int, ServeTimes] = field(default_factory=dict)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     notes = ["Hugo, Pagefind and Pelican skipped: --no-compare"]
     if not args.no_compare:
         plan, notes = with_comparisons(plan, args.pelican)
+    if any(size > SERVED_UP_TO for size in sizes):
+        notes.append(f"serve timed up to {SERVED_UP_TO:,} postings, the largest its target names")
     for note in notes:
         print(note, file=sys.stderr)
     try:
@@ -117,13 +125,14 @@ def with_comparisons(plan: Plan, pelican_path: Path | None) -> tuple[Plan, list[
         notes.append(f"{hugo.WITH_PAGEFIND} skipped: no Pagefind (pip install 'pagefind[bin]')")
     found = pelican.command(pelican_path)
     notes.append(pelican.version(found) if found else "Pelican skipped: not installed")
-    return Plan(plan.sizes, plan.runs, has_hugo, found, plan.keep, plan.work, binary), notes
+    compared = Plan(plan.sizes, plan.runs, has_hugo, found, plan.keep, plan.work, binary)
+    return compared, notes
 
 
 def run(plan: Plan, progress: bool = False) -> Results:
     """Measure every tool, and the Markdown floor, on every corpus size, in order."""
     results = []
-    floors = {}
+    floors, serves = {}, {}
     for size in plan.sizes:
         corpus = ensure_corpus(plan.work, size)
         for subject in subjects(plan, corpus, size):
@@ -140,7 +149,31 @@ def run(plan: Plan, progress: bool = False) -> Results:
         floors[size] = markdown_floor(corpus, plan.runs)
         if progress:
             print(f"{floors[size]:.2f} s", file=sys.stderr)
-    return Results(results, floors)
+        if plan.serve and size <= SERVED_UP_TO:
+            serves[size] = _serve(plan, corpus, size, progress)
+    return Results(results, floors, serves)
+
+
+def _serve(plan: Plan, corpus: Path, size: int, progress: bool) -> ServeTimes:
+    """Time `make serve` over the corpus: from a save to the page, the disk and search."""
+    if progress:
+        print(f"{SREBOARD} serve, {size:,} postings: ", end="", file=sys.stderr, flush=True)
+    folder = plan.work / f"sreboard-serve-{size}"
+    shutil.rmtree(folder, ignore_errors=True)
+    with _in_use(corpus):
+        served = measure_serve(BUILD, corpus, folder, size, NOW, plan.runs)
+    if progress:
+        print(_serve_cells(served), file=sys.stderr)
+    if not plan.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+    return served
+
+
+def _serve_cells(served: ServeTimes) -> str:
+    return (
+        f"on the page {served.on_page:.2f} s, written {served.written:.2f} s, "
+        f"search caught up {served.caught_up:.2f} s"
+    )
 
 
 def _medians(measured: Measurement) -> str:
@@ -236,7 +269,10 @@ HEADER = (
 )
 TARGETS_HEADER = (
     f"| postings | {SREBOARD} cold ÷ {hugo.WITH_PAGEFIND} cold | {SREBOARD} cold ÷ {FLOOR} "
-    f"| {SREBOARD} one edit ÷ {hugo.TOOL} cold |"
+    f"| {SREBOARD} one edit ÷ {hugo.TOOL} cold | serve: an edit on the page s |"
+)
+SERVE_HEADER = (
+    "| postings | serve: an edit on the page s | written to disk s | search caught up s |"
 )
 
 
@@ -252,12 +288,20 @@ with sreboard, Hugo and Pelican with sreboard --no-search (a page per posting, l
 no search index). The Markdown floor is the corpus's bodies converted by Python-Markdown, as
 the builder converts them, on all cores and nothing else: work every cold build does too."""
 
+SERVE_LEGEND = """\
+`build.py serve` (search on) over the same corpus, in a process of its own: each run appends a
+sentence with a new word to one posting and polls its page over HTTP, every 5 ms, until the page
+shows the word, then until the site on disk holds it, then until the page no longer says search is
+catching up. Seconds from the save (the watcher's 50 ms wait for a burst of saves included) to each,
+medians of the runs, each after the server has been quiet for a second."""
+
 TARGETS_LEGEND = """\
 Each ratio divides sreboard's default build (with search) by an anchor measured in the same
 run: its cold build by hugo + pagefind's and by the Markdown floor, and its one-edit rebuild
-by Hugo's cold build (Hugo rebuilds the whole site on every change)."""
+by Hugo's cold build (Hugo rebuilds the whole site on every change). The serve column is in
+seconds, as its target is (0.3 s at 10,000 postings)."""
 
-MISSING = "A — marks an anchor this run did not measure: the notes at the top say why."
+MISSING = "A — marks what this run did not measure: the notes at the top say why."
 
 
 def report(results: Results, notes: Sequence[str] = ()) -> str:
@@ -269,15 +313,29 @@ def report(results: Results, notes: Sequence[str] = ()) -> str:
         lines += [_row(each, _baseline(each, measured)) for each in measured]
         if size in results.floors:
             lines.append(_floor_row(size, results.floors[size]))
-    lines += ["", LEGEND, "", "Targets:", "", TARGETS_HEADER, "|" + "---|" * 4]
-    ratios = {size: target_ratios(results, size) for size in sizes(results)}
-    for size, row in ratios.items():
-        cells = [f"{size:,}", *("—" if ratio is None else f"{ratio:.2f}" for ratio in row)]
-        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", LEGEND]
+    if results.serves:
+        lines += ["", SERVE_HEADER, "|" + "---|" * 4]
+        lines += [_serve_row(served) for served in results.serves.values()]
+        lines += ["", SERVE_LEGEND]
+    lines += ["", "Targets:", "", TARGETS_HEADER, "|" + "---|" * 5]
+    rows = {size: _targets(results, size) for size in sizes(results)}
+    lines += ["| " + " | ".join([f"{size:,}", *row]) + " |" for size, row in rows.items()]
     lines += ["", TARGETS_LEGEND]
-    if any(ratio is None for row in ratios.values() for ratio in row):
+    if any("—" in row for row in rows.values()):
         lines.append(MISSING)
     return "\n".join(lines)
+
+
+def _targets(results: Results, size: int) -> list[str]:
+    served = results.serves.get(size)
+    cells = ["—" if ratio is None else f"{ratio:.2f}" for ratio in target_ratios(results, size)]
+    return [*cells, "—" if served is None else f"{served.on_page:.2f}"]
+
+
+def _serve_row(served: ServeTimes) -> str:
+    seconds = (served.on_page, served.written, served.caught_up)
+    return "| " + " | ".join([f"{served.postings:,}", *(f"{each:.2f}" for each in seconds)]) + " |"
 
 
 def sizes(results: Results) -> list[int]:

@@ -10,6 +10,7 @@ from conftest import tree
 
 from bench import floor, hugo, run
 from bench.measure import BUILT_LINE, Measurement, Run, measure, reported
+from bench.serve import ServeTimes
 from builder import normalize
 
 
@@ -25,9 +26,16 @@ def test_the_bench_builds_a_tiny_corpus_and_reports_a_row_per_size(tmp_path: Pat
     assert rows[1].startswith("| 20 | sreboard --no-search | ")
     assert rows[2] == f"| 20 | Markdown floor | {results.floors[20]:.2f} |" + " — |" * 7
     assert rows[3] == ""  # then the legend
+    served = results.serves[20]
+    # Shown from memory no later than written, and search catches up last.
+    assert 0 < served.on_page <= served.written <= served.caught_up
+    seconds = (served.on_page, served.written, served.caught_up)
+    serve_rows = table[table.index(run.SERVE_HEADER) + 2 :]
+    assert serve_rows[0] == "| 20 | " + " | ".join(f"{each:.2f}" for each in seconds) + " |"
     targets = table[table.index(run.TARGETS_HEADER) + 2 :]
     floor_ratio = f"{sreboard.cold / results.floors[20]:.2f}"
-    assert targets[0] == f"| 20 | — | {floor_ratio} | — |"  # no Hugo in this plan
+    # No Hugo in this plan.
+    assert targets[0] == f"| 20 | — | {floor_ratio} | — | {served.on_page:.2f} |"
     assert table[-1] == run.MISSING
     assert (tmp_path / "sreboard-20" / "site" / "pagefind").is_dir()
     assert not (tmp_path / "sreboard-site-20" / "site" / "pagefind").exists()
@@ -70,7 +78,7 @@ def test_the_targets_divide_sreboard_by_its_anchors_in_the_same_run() -> None:
     assert run.target_ratios(results, 30) == (None, 2.0, None)  # Hugo not run at 30
     table = run.report(results).splitlines()
     targets = table[table.index(run.TARGETS_HEADER) + 2 :]
-    assert targets[:2] == ["| 10 | 2.00 | 4.00 | 0.80 |", "| 30 | — | 2.00 | — |"]
+    assert targets[:2] == ["| 10 | 2.00 | 4.00 | 0.80 | — |", "| 30 | — | 2.00 | — | — |"]
     assert table[-1] == run.MISSING
     rows = table[table.index(run.HEADER) + 2 :]
     # hugo + pagefind is set against sreboard with search; Hugo against sreboard --no-search.
@@ -85,8 +93,12 @@ def test_every_ratio_shows_when_every_anchor_was_measured() -> None:
         [_measured(run.SREBOARD, 10, 6.0, 2.0), _measured(hugo.WITH_PAGEFIND, 10, 3.0, 3.0),
          _measured(hugo.TOOL, 10, 2.5, 2.5)],
         floors={10: 1.5},
+        serves={10: ServeTimes(10, 0.2, 0.5, 2.0)},
     )  # fmt: skip
-    assert run.MISSING not in run.report(results)
+    table = run.report(results).splitlines()
+    assert run.MISSING not in table
+    assert table[table.index(run.SERVE_HEADER) + 2] == "| 10 | 0.20 | 0.50 | 2.00 |"
+    assert table[table.index(run.TARGETS_HEADER) + 2] == "| 10 | 2.00 | 4.00 | 0.80 | 0.20 |"
 
 
 def test_the_floor_converts_the_bodies_without_their_front_matter(tmp_path: Path) -> None:
