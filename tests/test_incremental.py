@@ -347,11 +347,11 @@ def test_only_files_whose_size_times_or_inode_changed_are_read(
     edited.write_text(edited.read_text().replace("title: ", "title: Edited "), "utf-8")
     read.clear()
     incremental(board, site, cache)
-    assert read == ["000020.txt"]
+    assert set(read) == {"000020.txt"}  # read to digest it, and again to extract it
     assert_same_as_clean(board, site, tmp_path)
     read.clear()
     incremental(board, site, cache, search=False)  # another site, the same postings
-    assert read == ["000020.txt"]  # too new to trust its times; no other file is read
+    assert set(read) == {"000020.txt"}  # too new to trust its times; no other file is read
     assert files > 30
 
 
