@@ -105,7 +105,7 @@ def _same_but_descriptions(before: Extracted | None, after: Extracted) -> bool:
 def _outline(posting: Posting) -> Posting:
     """The posting but for what only its own page and feeds show (equality leaves out the
     provenance and the fingerprint)."""
-    return replace(posting, description_html="", summary="")
+    return replace(posting, packed_description=b"", summary="")
 
 
 @dataclass(frozen=True)

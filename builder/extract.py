@@ -30,7 +30,7 @@ from builder.field_rules import (
 )
 from builder.formats import FORMAT_RULES, present
 from builder.language import language_of
-from builder.model import Posting, RawPosting
+from builder.model import Posting, RawPosting, pack
 from builder.normalize import html_to_text, links_in, summarize_text
 from builder.posting_dates import BUILD_DATE, EXPIRY_NOTICE, GIT_ADDED
 from builder.problems import Problem
@@ -91,7 +91,7 @@ def extract(raw: RawPosting, context: Context) -> tuple[Posting, list[Problem]]:
         date_modified=posting_dates.date_modified(
             found, context.last_changed.get(raw.source), note
         ),
-        description_html=description_html,
+        packed_description=pack(description_html),
         summary=summarize_text(text),
         valid_through=own_expiry or posting_dates.board_expiry(date_posted, context.max_age, note),
         location=location_of(found, note),

@@ -21,7 +21,7 @@ from typing import Any
 from builder.model import Posting, Region, Tag
 from builder.output import OldFile
 
-FORMAT = 4  # bump when the pickled shapes below change
+FORMAT = 5  # bump when the pickled shapes below change
 # The libraries whose output the cache keeps: a new version of any of them starts afresh.
 LIBRARIES = ("Markdown", "nh3", "ftfy", "Jinja2", "MarkupSafe", "feedgen", "PyYAML",
              "python-frontmatter", "python-slugify", "python-dateutil")  # fmt: skip

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 from uuid import UUID, uuid5
+from zlib import compress, decompress
 
 from builder.config import Config
 
@@ -105,6 +106,15 @@ SENIORITY_LABELS: dict[Seniority, str] = {
 }  # fmt: skip
 
 
+def pack(text: str) -> bytes:
+    """Text compressed to be held in memory: fast, and the same bytes from the same text."""
+    return compress(text.encode(), 1)
+
+
+def unpack(packed: bytes) -> str:
+    return decompress(packed).decode()
+
+
 @dataclass(frozen=True)
 class Posting:
     """One job posting, fully extracted, tagged and ready to render."""
@@ -115,7 +125,9 @@ class Posting:
     company: str
     company_slug: str
     date_posted: datetime
-    description_html: str
+    # The description's HTML, compressed by pack(): descriptions were half the memory of a
+    # large board, and a page or feed reads one rarely (description_html).
+    packed_description: bytes = field(repr=False)
     summary: str
     valid_through: datetime | None = None
     location: str = ""
@@ -141,6 +153,10 @@ class Posting:
     # A digest of everything the posting was made from: pages that show it are rendered
     # again only when it (or its slug) changes (builder/fingerprints.py).
     fingerprint: str = field(default="", compare=False, repr=False)
+
+    @property
+    def description_html(self) -> str:
+        return unpack(self.packed_description)
 
     @property
     def uid(self) -> str:

@@ -21,7 +21,7 @@ from builder.cache import (
     times_of,
 )
 from builder.extraction import Extracted
-from builder.model import Posting
+from builder.model import Posting, pack
 from builder.problems import Problem, Severity
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -35,7 +35,7 @@ def make_posting(source: str, **overrides) -> Posting:
         company="Acme",
         company_slug="acme",
         date_posted=datetime(2026, 11, 1, tzinfo=UTC),
-        description_html="<p>Hi</p>",
+        packed_description=pack("<p>Hi</p>"),
         summary="Hi",
     )
     return Posting(**(fields | overrides))

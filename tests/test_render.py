@@ -13,7 +13,7 @@ from conftest import NOW, ROOT
 
 from builder.config import Config
 from builder.jsonld import job_posting_jsonld
-from builder.model import Posting, Region, Salary, Site, Tag
+from builder.model import Posting, Region, Salary, Site, Tag, pack
 from builder.render import Pager, host_files, render_pages
 from builder.taxonomy import build_taxonomy
 from builder.templating import make_environment
@@ -32,7 +32,7 @@ def make_posting(**overrides) -> Posting:
         company="Acme",
         company_slug="acme",
         date_posted=datetime(2026, 11, 1, tzinfo=UTC),
-        description_html="<p>Hi</p>",
+        packed_description=pack("<p>Hi</p>"),
         summary="Hi",
     )
     return Posting(**(fields | overrides))
