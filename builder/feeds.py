@@ -8,9 +8,11 @@ working hours cover (`timezones/utc+N/`).
 from __future__ import annotations
 
 import json
+import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import PurePosixPath
+from functools import partial
 from typing import Any
 
 from feedgen.feed import FeedGenerator
@@ -73,17 +75,23 @@ def render_feeds(site: Site, reuse: Reuse | None = None, feeds: list[Feed] | Non
     reuse = reuse or Reuse()
     files: Pages = {}
     for feed in site_feeds(site) if feeds is None else feeds:
-        targets = [PurePosixPath(feed.file(kind)) for kind in FEED_FILES]
+        targets = [feed.file(kind) for kind in FEED_FILES]
         if all([reuse.unchanged(target, feed) for target in targets]):  # a list: record all
             files.update((target, reuse.old(target)) for target in targets)
             continue
         generator = _feed_generator(site, feed)
         _self_link(generator, site.absolute_url(feed.file("rss")))
-        files[PurePosixPath(feed.file("rss"))] = generator.rss_str(pretty=True)
+        files[feed.file("rss")] = _held(generator.rss_str(pretty=True))
         _self_link(generator, site.absolute_url(feed.file("atom")))
-        files[PurePosixPath(feed.file("atom"))] = generator.atom_str(pretty=True)
-        files[PurePosixPath(feed.file("json"))] = _json_feed(site, feed)
+        files[feed.file("atom")] = _held(generator.atom_str(pretty=True))
+        files[feed.file("json")] = _held(_json_feed(site, feed))
     return files
+
+
+def _held(data: bytes) -> Callable[[], bytes]:
+    """A feed kept compressed until it is written: the feeds of a large board are 24 MB of
+    XML and JSON, held through the whole build and copied into every forked writer."""
+    return partial(zlib.decompress, zlib.compress(data, 1))
 
 
 def _feed_generator(site: Site, feed: Feed) -> FeedGenerator:

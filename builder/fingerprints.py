@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from builder.model import Posting, Region, Tag
@@ -162,14 +162,13 @@ class Reuse:
     enabled: bool = False
     fingerprints: dict[str, str] = field(default_factory=dict)
 
-    def unchanged(self, target: PurePosixPath, *inputs: Any) -> bool:
+    def unchanged(self, name: str, *inputs: Any) -> bool:
         """Record the file's fingerprint; tell whether the old site holds it as it would be."""
         if not self.enabled:
             return False
-        name = str(target)
         digest = fingerprint(self.base, name, *inputs)
         self.fingerprints[name] = digest
         return self.previous.get(name) == digest
 
-    def old(self, target: PurePosixPath) -> OldFile:
-        return OldFile(f"{self.old_site}/{target}")
+    def old(self, name: str) -> OldFile:
+        return OldFile(f"{self.old_site}/{name}")

@@ -23,7 +23,7 @@ import traceback
 from collections.abc import Callable, Collection
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from builder.lock import output_lock
@@ -37,7 +37,7 @@ class OldFile(str):
 
 
 # A page is its bytes, the previous build's file where unchanged, or a function rendering it.
-Pages = dict[PurePosixPath, bytes | OldFile | Callable[[], bytes]]
+Pages = dict[str, bytes | OldFile | Callable[[], bytes]]  # by path in the site
 SITE_MARK = ".nojekyll"  # every build writes it: a folder without it was not built by us
 MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
 
@@ -143,7 +143,7 @@ def _update_pages(pages: Pages, copy: Path, standby: Standby) -> None:
             os.unlink(copy / name)
     _remove_empty_folders(copy, {os.path.dirname(name) for name in stale})
     same = set(standby.same)
-    _write_pages({path: page for path, page in pages.items() if str(path) not in same}, copy, True)
+    _write_pages({path: page for path, page in pages.items() if path not in same}, copy, True)
 
 
 def _remove_empty_folders(root: Path, folders: set[str]) -> None:
@@ -163,9 +163,8 @@ def _copy_static(static_dir: Path, staging: Path) -> None:
         shutil.copytree(static_dir, staging / "static")
 
 
-def _check_page_path(relative: PurePosixPath) -> None:
+def _check_page_path(name: str) -> None:
     """Refuse a page path that could land outside the site (slugs are made safe upstream)."""
-    name = str(relative)  # split as text: pathlib's parts of 17,000 paths took 0.2 s
     parts = name.split("/")
     unsafe = (
         name.startswith("/")
@@ -174,23 +173,32 @@ def _check_page_path(relative: PurePosixPath) -> None:
         or any(part in {".", ".."} or len(part.encode()) > MAX_NAME_BYTES for part in parts)
     )
     if unsafe:
-        raise UnsafeOutput(f"refusing to write a page to {str(relative)!r}: not a safe path")
+        raise UnsafeOutput(f"refusing to write a page to {name!r}: not a safe path")
 
 
 def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:
     """Write every page; a large site is rendered and written by one process per core.
     `replacing`: root holds files already, which may be hard links into the live site."""
-    items = sorted(pages.items(), key=lambda item: str(item[0]))  # str: paths compare slowly
+    items = sorted(pages.items(), key=lambda item: item[0])
     workers = cores()
     if len(items) < PARALLEL_FROM_PAGES or workers < 2 or not can_fork():
         _write_some(items, root, replacing)
         return
+    # Rendering thousands of pages makes cyclic garbage (Jinja's contexts), which the build's
+    # paused collector would keep. Frozen first, the board is not scanned by each collection,
+    # and the forked writers do not touch its pages to scan it.
+    gc.freeze()
     children = [
         _fork_writer(items[number::workers], root, replacing) for number in range(1, workers)
     ]
+    was_collecting = gc.isenabled()
+    gc.enable()
     try:
         _write_some(items[0::workers], root, replacing)
     finally:
+        if not was_collecting:
+            gc.disable()
+        gc.unfreeze()
         failures = [failure for child in children if (failure := _wait_for(child))]
     for failure in failures:
         if isinstance(failure, ProblemError):
@@ -202,27 +210,29 @@ def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:
 PARALLEL_FROM_PAGES = 2000  # pages: below this, forking costs more than the second core gives
 
 
-def _write_some(items: list[tuple[PurePosixPath, Any]], root: Path, replacing: bool) -> None:
-    made: set[Path] = set()
+def _write_some(items: list[tuple[str, Any]], root: Path, replacing: bool) -> None:
+    # Names as text, not pathlib paths, which take several times the memory and time.
+    made: set[str] = set()
+    top = str(root)
     for relative, page in items:
-        target = root / relative
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        target = os.path.join(top, relative)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         # Never written into: the old file may be the live site's too. A new one is renamed
         # over it (the name is the writer's own: forked writers share folders).
-        into = target.with_name(f".new-{os.getpid()}") if replacing else target
+        into = os.path.join(folder, f".new-{os.getpid()}") if replacing else target
         if isinstance(page, OldFile):
             link_or_copy(page, into)
         else:
-            into.write_bytes(page if isinstance(page, bytes) else page())
+            with open(into, "wb") as stream:
+                stream.write(page if isinstance(page, bytes) else page())
         if replacing:
             os.replace(into, target)
 
 
-def _fork_writer(
-    items: list[tuple[PurePosixPath, Any]], root: Path, replacing: bool
-) -> tuple[int, int]:
+def _fork_writer(items: list[tuple[str, Any]], root: Path, replacing: bool) -> tuple[int, int]:
     """Write items in a forked child, which shares everything rendering needs; return its
     pid and the pipe it reports a failure on."""
     reader, writer = os.pipe()
@@ -230,7 +240,7 @@ def _fork_writer(
     if pid == 0:  # the child: never return into the parent's code, nor run its cleanup
         os.close(reader)
         _die_with_parent()
-        gc.enable()  # the build pauses it; thousands of renders here make cyclic garbage
+        gc.enable()  # the build pauses it (the parent froze what was there)
         status = 0
         try:
             _write_some(items, root, replacing)
@@ -268,7 +278,7 @@ def _wait_for(child: tuple[int, int]) -> str | ProblemError:
     return report.decode(errors="replace")
 
 
-def link_or_copy(source: str | Path, target: Path) -> None:
+def link_or_copy(source: str | Path, target: str | Path) -> None:
     """Hard-link an unchanged file from the previous site (no bytes written); copy it where
     the file system cannot link."""
     try:

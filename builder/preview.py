@@ -51,8 +51,8 @@ def preview_edit(options: Options, changed: Collection[str] | None = None) -> Pr
     # build writes, which only templates and settings change: no edit the edit path takes.
     shown = {}
     for path, page in pages.items():
-        if not isinstance(page, OldFile) and edit.reuse.previous[str(path)]:
-            shown[str(path)] = page() if callable(page) else page
+        if not isinstance(page, OldFile) and edit.reuse.previous[path]:
+            shown[path] = page() if callable(page) else page
     return Preview(shown)
 
 

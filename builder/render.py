@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from pathlib import PurePosixPath
 from typing import Any
 
 from jinja2 import Environment
@@ -75,7 +74,7 @@ class _PageSet:
 
     def add(self, path: str, template: str, lastmod: datetime | None, **context: Any) -> None:
         """Render one page into `path`/index.html; the sitemap lists it when it has a lastmod."""
-        target = PurePosixPath(path, "index.html")
+        target = f"{path}index.html" if not path or path.endswith("/") else f"{path}/index.html"
         if target in self.pages:  # slugs are made unique upstream: a clash here is a bug
             raise ValueError(f"two pages would be written to {target}")
         if self.reuse.unchanged(target, template, context):
@@ -146,8 +145,8 @@ def render_pages(
 def fixed_pages(env: Environment) -> Pages:
     """The pages every build writes afresh: they show nothing of the postings."""
     return {
-        PurePosixPath("404.html"): render_template(env, "404.html", path="404.html"),
-        PurePosixPath("robots.txt"): render_template(env, "robots.txt"),
+        "404.html": render_template(env, "404.html", path="404.html"),
+        "robots.txt": render_template(env, "robots.txt"),
     }
 
 
@@ -199,7 +198,7 @@ def _salary_pages(out: _PageSet, site: Site) -> None:
         out.add("salaries/", "salaries.html", out.board_changed, currencies=currencies)
     else:  # nothing to show search engines
         out.add("salaries/", "salaries.html", None, currencies=currencies, noindex=True)
-    target = PurePosixPath("salaries/index.json")
+    target = "salaries/index.json"
     if out.reuse.unchanged(target, currencies):  # fingerprinted: the edit path reuses it
         out.pages[target] = out.reuse.old(target)
     else:
@@ -290,7 +289,7 @@ def render_sitemap(
 ) -> Pages:
     """List every page search engines should index (robots.txt points at the list)."""
     entries = sorted(indexed)
-    target, reuse = PurePosixPath("sitemap.xml"), reuse or Reuse()
+    target, reuse = "sitemap.xml", reuse or Reuse()
     # One repr of the whole list: describing 17,000 entries one by one cost a third as much
     # as rendering them, which an unchanged sitemap (most edits) need not do.
     if reuse.unchanged(target, "sitemap.xml", repr(entries)):
@@ -306,7 +305,7 @@ def _render_file(env: Environment, template: str, **context: Any) -> bytes:
 
 def host_files(site: Site) -> Pages:
     """Files static hosts read: .nojekyll (serve files as they are) and CNAME when configured."""
-    files: Pages = {PurePosixPath(".nojekyll"): b""}
+    files: Pages = {".nojekyll": b""}
     if site.config.cname:
-        files[PurePosixPath("CNAME")] = f"{site.config.cname}\n".encode()
+        files["CNAME"] = f"{site.config.cname}\n".encode()
     return files

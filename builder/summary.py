@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from pathlib import PurePosixPath
 
 from builder.feeds import FEED_FILES
 from builder.model import Posting
@@ -22,9 +21,9 @@ _TOPIC_FOLDERS = {
 }
 
 
-def page_kind(path: PurePosixPath | str) -> str:
+def page_kind(path: str) -> str:
     """Classify an output file by its path: a posting, a tag page, a feed, a list page…"""
-    parts = PurePosixPath(path).parts
+    parts = path.split("/")
     if parts[-1] in FEED_FILES.values():
         return "feeds"
     if parts[0] in _TOPIC_FOLDERS and (parts[0] == "jobs" or parts[1] != "index.html"):
@@ -35,7 +34,7 @@ def page_kind(path: PurePosixPath | str) -> str:
     return "other"
 
 
-def pages_by_kind(paths: Iterable[PurePosixPath | str]) -> dict[str, int]:
+def pages_by_kind(paths: Iterable[str]) -> dict[str, int]:
     """Count output files per kind, every kind named (0 when there is none), `other` last."""
     counts = Counter(map(page_kind, paths))
     return {kind: counts[kind] for kind in (*PAGE_KINDS, "other")}

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from builder.cache import Written, folder_identity, folder_times, times_of
 from builder.delta import Change, Layout
@@ -99,7 +99,7 @@ def render_change(
         return None
     old_site = reuse.old_site
     previous = reuse.previous
-    pages: Pages = {PurePosixPath(n): OldFile(f"{old_site}/{n}") for n, f in previous.items() if f}
+    pages: Pages = {n: OldFile(f"{old_site}/{n}") for n, f in previous.items() if f}
     pages |= fresh
     shards = layout.shards if setting.pagefind else ()  # of the whole site, not the change's
     return Rendered(pages, reuse, shards=shards)
@@ -112,7 +112,7 @@ def changed_pages(setting: Setting, site: Site, change: Change, reuse: Reuse) ->
     pages = render_posting_pages(environment, site, change.pages, reuse)
     pages |= render_feeds(site, reuse, change.feeds)
     pages |= fixed_pages(environment) | host_files(site)
-    names = {str(path) for path in pages}
+    names = set(pages)
     always_written = {name for name, print_ in reuse.previous.items() if not print_}
     return pages if names <= reuse.previous.keys() and always_written <= names else None
 
@@ -154,7 +154,7 @@ def write(setting: Setting, rendered: Rendered, memo: Memo) -> Made | None:
     standby = _standby(memo, written, output_dir)
     # Checked here, not while linking: a forked writer cannot ask for a page to be rendered.
     same = standby.same if standby else set()
-    linked = (page for p, page in pages.items() if isinstance(page, OldFile) and str(p) not in same)
+    linked = (page for p, page in pages.items() if isinstance(page, OldFile) and p not in same)
     if not all(os.path.exists(page) for page in linked):
         return None
     clock.lap("plan")
@@ -165,7 +165,7 @@ def write(setting: Setting, rendered: Rendered, memo: Memo) -> Made | None:
                locked=True, standby=standby, keep_standby=previous is not None)  # fmt: skip
     clock.lap("render and write")
     files = _site_files(pages, output_dir)
-    changed = [name for name in map(str, pages) if name not in standby.same] if standby else None
+    changed = [name for name in pages if name not in standby.same] if standby else None
     folders = _folders_now(output_dir, files, changed, memo)
     stale = {name: "" for name in plan.stale} if setting.pagefind else {}
     now_written = replace(written, identity=folder_identity(output_dir), files=files,
@@ -177,7 +177,7 @@ def write(setting: Setting, rendered: Rendered, memo: Memo) -> Made | None:
 def _written(pages: Pages, reuse: Reuse, shards: tuple[Shard, ...]) -> Written:
     """Describe the site about to be written: each file's fingerprint, and each search
     shard's (of the posting pages it reads)."""
-    prints = {str(path): reuse.fingerprints.get(str(path), "") for path in pages}
+    prints = {name: reuse.fingerprints.get(name, "") for name in pages}
     return Written((0, 0, 0), prints, shard_prints(shards, prints, PAGEFIND_VERSION))
 
 
@@ -242,7 +242,7 @@ def _whole(site: Path, written: Written) -> dict[str, str]:
 
 def _site_files(pages: Pages, output_dir: Path) -> tuple[str, ...]:
     """Every file of the site just written, as a walk of it would list them."""
-    names = [str(path) for path in pages]
+    names = list(pages)
     for folder in ("static", "pagefind"):
         for inside, _, found in os.walk(output_dir / folder):
             names += (os.path.relpath(os.path.join(inside, name), output_dir) for name in found)

@@ -11,7 +11,7 @@ import statistics
 import subprocess
 import time
 from collections import Counter
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pytest
 from conftest import CONTENT, TAXONOMY, build_args, build_site, cli, run_cli, tree
@@ -239,9 +239,9 @@ def test_builds_started_together_never_corrupt_the_site(tmp_path):
 def test_page_paths_that_leave_the_site_are_refused_before_anything_is_written(tmp_path):
     for path in ["../escape.html", "/etc/escape.html", "jobs/../../escape.html", "a\0b/x.html"]:
         with pytest.raises(UnsafeOutput, match="not a safe path"):
-            write_site({PurePosixPath(path): b"x"}, tmp_path / "none", tmp_path / "out/site")
+            write_site({path: b"x"}, tmp_path / "none", tmp_path / "out/site")
     with pytest.raises(UnsafeOutput, match="not a safe path"):
-        write_site({PurePosixPath("jobs", "x" * 256, "i.html"): b"x"}, tmp_path, tmp_path / "s")
+        write_site({f"jobs/{'x' * 256}/i.html": b"x"}, tmp_path, tmp_path / "s")
     assert not (tmp_path / "out").exists() and not (tmp_path / "escape.html").exists()
 
 

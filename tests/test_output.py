@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pytest
 from conftest import tree
@@ -22,8 +22,6 @@ from builder.output import (
     standby_path,
     write_site,
 )
-
-P = PurePosixPath
 
 
 def beside(site: Path) -> list[str]:
@@ -47,10 +45,10 @@ def site(tmp_path: Path) -> Path:
 
 def test_pages_are_written_from_bytes_and_functions_with_the_static_files(site, static) -> None:
     pages = {
-        P(".nojekyll"): b"",
-        P("index.html"): b"<h1>home</h1>",
-        P("jobs/sre-acme/index.html"): lambda: b"<h1>SRE</h1>",
-        P("tags/a/b/c/index.html"): lambda: "rendered late é".encode(),
+        ".nojekyll": b"",
+        "index.html": b"<h1>home</h1>",
+        "jobs/sre-acme/index.html": lambda: b"<h1>SRE</h1>",
+        "tags/a/b/c/index.html": lambda: "rendered late é".encode(),
     }
     write_site(pages, static, site)
     assert tree(site) == {
@@ -66,41 +64,41 @@ def test_pages_are_written_from_bytes_and_functions_with_the_static_files(site, 
 
 
 def test_a_missing_static_folder_writes_no_static_files(site, tmp_path: Path) -> None:
-    write_site({P("index.html"): b"x"}, tmp_path / "no-static", site)
+    write_site({"index.html": b"x"}, tmp_path / "no-static", site)
     assert tree(site) == {"index.html": b"x"}
 
 
 def test_a_second_write_replaces_the_whole_site(site, static, tmp_path: Path) -> None:
-    write_site({P("old.html"): b"old", P("jobs/x/index.html"): b"x"}, static, site)
+    write_site({"old.html": b"old", "jobs/x/index.html": b"x"}, static, site)
     (static / "style.css").write_text("body { color: red }")
     (static / "img/logo.svg").unlink()
-    write_site({P("index.html"): b"new"}, static, site)
+    write_site({"index.html": b"new"}, static, site)
     assert tree(site) == {"index.html": b"new", "static/style.css": b"body { color: red }"}
     assert beside(site) == []
     assert not standby_path(site).exists()  # not kept unless asked
 
 
 def test_an_old_file_is_hard_linked_not_copied(site, static) -> None:
-    write_site({P("a.html"): b"unchanged", P("b.html"): b"old"}, static, site)
+    write_site({"a.html": b"unchanged", "b.html": b"old"}, static, site)
     before = (site / "a.html").stat()
     old = OldFile(site / "a.html")
-    write_site({P("a.html"): old, P("b.html"): b"new"}, static, site, keep_standby=True)
+    write_site({"a.html": old, "b.html": b"new"}, static, site, keep_standby=True)
     after = (site / "a.html").stat()
     assert after.st_ino == before.st_ino
     assert after.st_nlink == 2  # the live site's and the standby's (the site before)
     assert (standby_path(site) / "a.html").stat().st_ino == before.st_ino
     assert (site / "b.html").read_bytes() == b"new"
     assert (standby_path(site) / "b.html").read_bytes() == b"old"
-    write_site({P("a.html"): OldFile(site / "a.html")}, static, site)  # the site before deleted
+    write_site({"a.html": OldFile(site / "a.html")}, static, site)  # the site before deleted
     assert (site / "a.html").stat().st_ino == before.st_ino
     assert (site / "a.html").stat().st_nlink == 2  # the live site's and the standby's still
 
 
 def test_an_old_file_that_is_gone_fails_and_keeps_the_old_site(site, static) -> None:
-    write_site({P("index.html"): b"old"}, static, site)
+    write_site({"index.html": b"old"}, static, site)
     before = tree(site)
     with pytest.raises(FileNotFoundError):
-        write_site({P("index.html"): OldFile(site / "gone.html")}, static, site)
+        write_site({"index.html": OldFile(site / "gone.html")}, static, site)
     assert tree(site) == before
     assert beside(site) == []
 
@@ -131,7 +129,7 @@ def test_link_tree_links_every_file_of_a_folder(tmp_path: Path) -> None:
 
 
 def test_finish_runs_on_the_complete_new_site_before_it_is_swapped_in(site, static) -> None:
-    write_site({P("index.html"): b"old"}, static, site)
+    write_site({"index.html": b"old"}, static, site)
     seen = {}
 
     def finish(staging: Path) -> None:
@@ -140,7 +138,7 @@ def test_finish_runs_on_the_complete_new_site_before_it_is_swapped_in(site, stat
         (staging / "pagefind").mkdir()
         (staging / "pagefind/index.json").write_text("[]")
 
-    write_site({P("index.html"): b"new"}, static, site, finish=finish)
+    write_site({"index.html": b"new"}, static, site, finish=finish)
     assert seen["staging"] == {
         "index.html": b"new",
         "static/style.css": b"body {}",
@@ -166,24 +164,24 @@ def test_finish_runs_on_the_complete_new_site_before_it_is_swapped_in(site, stat
 )
 def test_unsafe_page_paths_are_refused_before_anything_is_touched(path, site, static) -> None:
     with pytest.raises(UnsafeOutput, match="not a safe path"):
-        write_site({P("index.html"): b"ok", P(path): b"x"}, static, site)
+        write_site({"index.html": b"ok", path: b"x"}, static, site)
     assert not site.parent.exists()  # not even the lock was taken
 
 
 def test_a_page_path_that_is_safe_but_looks_odd_is_written(site, static) -> None:
     names = ["..hidden.html", "a..b/c..d.html", "x" * 255, "jobs/" + "é" * 127 + "x/i.html"]
-    write_site({P(name): name.encode() for name in names}, static, site)
+    write_site({name: name.encode() for name in names}, static, site)
     assert all((site / name).read_bytes() == name.encode() for name in names)
 
 
 def test_a_page_that_fails_to_render_leaves_the_old_site_intact(site, static) -> None:
-    write_site({P("index.html"): b"old", P("jobs/a/index.html"): b"a"}, static, site)
+    write_site({"index.html": b"old", "jobs/a/index.html": b"a"}, static, site)
     before = tree(site)
 
     def broken() -> bytes:
         raise RuntimeError("template error")
 
-    pages = {P("index.html"): b"new", P("jobs/b/index.html"): broken}
+    pages = {"index.html": b"new", "jobs/b/index.html": broken}
     with pytest.raises(RuntimeError, match="template error"):
         write_site(pages, static, site)
     assert tree(site) == before
@@ -193,14 +191,14 @@ def test_a_page_that_fails_to_render_leaves_the_old_site_intact(site, static) ->
 
 
 def test_a_failing_finish_leaves_the_old_site_intact(site, static) -> None:
-    write_site({P("index.html"): b"old"}, static, site)
+    write_site({"index.html": b"old"}, static, site)
     before = tree(site)
 
     def finish(staging: Path) -> None:
         raise OSError("pagefind crashed")
 
     with pytest.raises(OSError, match="pagefind crashed"):
-        write_site({P("index.html"): b"new"}, static, site, finish=finish)
+        write_site({"index.html": b"new"}, static, site, finish=finish)
     assert tree(site) == before
     assert beside(site) == []
 
@@ -214,9 +212,9 @@ def test_a_second_holder_of_the_output_lock_is_refused(site, static) -> None:
         ):
             pass  # pragma: no cover
         with pytest.raises(OutputLocked):
-            write_site({P("index.html"): b"x"}, static, site)
+            write_site({"index.html": b"x"}, static, site)
         assert not site.exists()
-        write_site({P("index.html"): b"x"}, static, site, locked=True)  # the holder writes
+        write_site({"index.html": b"x"}, static, site, locked=True)  # the holder writes
     assert not (site.parent / ".site.lock").exists()
     with output_lock(site):  # released: the next build takes it
         pass
@@ -314,19 +312,19 @@ def test_a_regular_file_is_refused_as_the_output(tmp_path: Path) -> None:
 def make_standby(site: Path, static: Path) -> dict[str, int]:
     """A live site and, beside it, the site before (the standby); the standby's inodes."""
     first = {
-        P(".nojekyll"): b"",
-        P("index.html"): b"home 1",
-        P("same.html"): b"same",
-        P("shared.html"): b"shared 1",
-        P("jobs/gone/index.html"): b"gone",
-        P("jobs/kept/index.html"): b"kept 1",
+        ".nojekyll": b"",
+        "index.html": b"home 1",
+        "same.html": b"same",
+        "shared.html": b"shared 1",
+        "jobs/gone/index.html": b"gone",
+        "jobs/kept/index.html": b"kept 1",
     }
     write_site(first, static, site)
     (site / "pagefind").mkdir()
     (site / "pagefind/index.json").write_text("old index")
     second = dict(first)
-    second[P("index.html")] = b"home 2"
-    second[P("shared.html")] = OldFile(site / "shared.html")  # unchanged: linked into site 2
+    second["index.html"] = b"home 2"
+    second["shared.html"] = OldFile(site / "shared.html")  # unchanged: linked into site 2
     write_site(second, static, site, keep_standby=True)
     copy = standby_path(site)
     assert (copy / "shared.html").stat().st_ino == (site / "shared.html").stat().st_ino
@@ -342,12 +340,12 @@ def test_the_standby_is_updated_with_only_the_pages_that_differ(site, static) ->
     copy = standby_path(site)
     live = tree(site)
     pages = {
-        P(".nojekyll"): b"",
-        P("index.html"): b"home 3",
-        P("same.html"): b"not written: the standby's is the same",
-        P("shared.html"): b"shared 3",
-        P("jobs/kept/index.html"): b"kept 3",
-        P("jobs/new/index.html"): lambda: b"new",
+        ".nojekyll": b"",
+        "index.html": b"home 3",
+        "same.html": b"not written: the standby's is the same",
+        "shared.html": b"shared 3",
+        "jobs/kept/index.html": b"kept 3",
+        "jobs/new/index.html": lambda: b"new",
     }
     same = {".nojekyll", "same.html"}
     write_site(pages, static, site, standby=standby_of(copy, same), keep_standby=True)
@@ -374,7 +372,7 @@ def test_the_standby_is_updated_with_only_the_pages_that_differ(site, static) ->
 def test_a_page_shared_with_the_live_site_is_replaced_never_written_into(site, static) -> None:
     make_standby(site, static)
     copy = standby_path(site)
-    pages = {P("shared.html"): b"shared 3"}
+    pages = {"shared.html": b"shared 3"}
     write_site(pages, static, site, standby=standby_of(copy, set()), keep_standby=True)
     assert (site / "shared.html").read_bytes() == b"shared 3"
     assert (copy / "shared.html").read_bytes() == b"shared 1"  # the live site's, kept
@@ -386,7 +384,7 @@ def test_the_static_files_of_the_standby_are_copied_afresh(site, static) -> None
     (static / "img/logo.svg").unlink()
     (static / "added.js").write_text("js")
     copy = standby_path(site)
-    write_site({P("index.html"): b"x"}, static, site, standby=standby_of(copy, set()))
+    write_site({"index.html": b"x"}, static, site, standby=standby_of(copy, set()))
     assert {name: data for name, data in tree(site).items() if name.startswith("static/")} == {
         "static/style.css": b"new style",
         "static/added.js": b"js",
@@ -407,7 +405,7 @@ def test_the_standby_search_index_is_left_for_the_indexer_and_removed_without_on
         seen.append((staging / "pagefind/index.json").read_text())
         (staging / "pagefind/index.json").write_text("index 3")
 
-    pages = {P("index.html"): b"x"}
+    pages = {"index.html": b"x"}
     write_site(pages, static, site, finish=finish, standby=standby_of(copy, set()),
                keep_standby=True)  # fmt: skip
     assert seen == ["old index"]
@@ -417,9 +415,9 @@ def test_the_standby_search_index_is_left_for_the_indexer_and_removed_without_on
 
 
 def test_without_a_standby_folder_the_pages_are_written_afresh(site, static) -> None:
-    write_site({P("index.html"): b"old"}, static, site)
+    write_site({"index.html": b"old"}, static, site)
     standby = Standby(("index.html", "stale.html"), {"index.html"})
-    write_site({P("index.html"): b"new", P("b.html"): b"b"}, static, site, standby=standby)
+    write_site({"index.html": b"new", "b.html": b"b"}, static, site, standby=standby)
     assert tree(site)["index.html"] == b"new"  # "same" means nothing without a copy
     assert tree(site)["b.html"] == b"b"
 
@@ -433,6 +431,6 @@ def test_a_failed_standby_update_leaves_the_live_site_intact(site, static) -> No
         raise RuntimeError("template error")
 
     with pytest.raises(RuntimeError, match="template error"):
-        write_site({P("index.html"): broken}, static, site, standby=standby_of(copy, set()))
+        write_site({"index.html": broken}, static, site, standby=standby_of(copy, set()))
     assert tree(site) == live
     assert [name for name in beside(site) if name != copy.name] == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import PurePosixPath
 
 import lxml.etree
 import lxml.html
@@ -19,7 +18,7 @@ from builder.taxonomy import build_taxonomy
 from builder.templating import make_environment
 
 
-def as_bytes(pages: dict) -> dict[PurePosixPath, bytes]:
+def as_bytes(pages: dict) -> dict[str, bytes]:
     """Render the pages render_pages leaves to be rendered as they are written."""
     return {path: page if isinstance(page, bytes) else page() for path, page in pages.items()}
 
@@ -49,7 +48,7 @@ def test_pages_under_a_sub_path_link_inside_it():
     site = Site((make_posting(),), NOW, "https://example.github.io/board/")
     env = make_environment(ROOT / "templates", site)
     pages = as_bytes(render_pages(env, site, build_taxonomy({})))
-    home = lxml.html.fromstring(pages[PurePosixPath("index.html")])
+    home = lxml.html.fromstring(pages["index.html"])
     links = [a.get("href") for a in home.iter("a")] + [
         link.get("href") for link in home.iter("link")
     ]
@@ -195,9 +194,9 @@ def test_json_ld_only_on_open_posting_pages():
 
 def test_host_files_write_cname_only_when_configured():
     site = site_of()
-    assert host_files(site) == {PurePosixPath(".nojekyll"): b""}
+    assert host_files(site) == {".nojekyll": b""}
     custom = Site((), NOW, "https://jobs.example.org/", Config(cname="jobs.example.org"))
-    assert host_files(custom)[PurePosixPath("CNAME")] == b"jobs.example.org\n"
+    assert host_files(custom)["CNAME"] == b"jobs.example.org\n"
 
 
 # --- Pages job seekers use: pagination, facts, apply, search -------------------------------------
@@ -389,10 +388,10 @@ def test_the_search_page_loads_pagefind_only_when_the_site_has_an_index():
         env = make_environment(ROOT / "templates", site)
         bundles = ["pagefind/0/", "pagefind/1/"] if search else []
         pages = as_bytes(render_pages(env, site, build_taxonomy({}), bundles=bundles))
-        page = pages[PurePosixPath("search/index.html")].decode()
+        page = pages["search/index.html"].decode()
         assert page.count("pagefind-component-ui.js") == expected
         assert ("not available on this copy" in page) is not search
-        home = pages[PurePosixPath("index.html")].decode()
+        home = pages["index.html"].decode()
         assert "pagefind" not in home  # search assets load on the search page alone
 
 
