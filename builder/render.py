@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,7 +75,7 @@ class _PageSet:
 
     def add(self, path: str, template: str, lastmod: datetime | None, **context: Any) -> None:
         """Render one page into `path`/index.html; the sitemap lists it when it has a lastmod."""
-        target = f"{path}index.html" if not path or path.endswith("/") else f"{path}/index.html"
+        target = posixpath.join(path, "index.html")
         if target in self.pages:  # slugs are made unique upstream: a clash here is a bug
             raise ValueError(f"two pages would be written to {target}")
         if self.reuse.unchanged(target, template, context):
