@@ -288,6 +288,24 @@ def test_load_taxonomy_reports_malformed_yaml(tmp_path):
     assert_empty(taxonomy)
 
 
+def test_load_taxonomy_reports_bytes_that_are_not_utf8(tmp_path):
+    path = tmp_path / "_taxonomy.yml"
+    path.write_bytes(b"skills:\n  - name: K\xff8s\n")  # a latin-1 byte: it used to crash
+    taxonomy, problems = load_taxonomy(path)
+    assert_single_error_about(problems, path)
+    assert "cannot read the taxonomy" in problems[0].message
+    assert_empty(taxonomy)
+
+
+def test_load_taxonomy_reads_an_edited_file_again(tmp_path):
+    path = write(tmp_path, "skills:\n  - {name: Go, slug: go, category: Languages, aliases: []}\n")
+    first, _ = load_taxonomy(path)
+    assert load_taxonomy(path)[0] is first  # the same bytes: kept, not parsed again
+    path.write_text("skills:\n  - {name: Rust, slug: rust, category: Languages, aliases: []}\n")
+    edited, _ = load_taxonomy(path)
+    assert [tag.name for tag in edited.tags] == ["Rust"]
+
+
 def test_load_taxonomy_reports_a_missing_file(tmp_path):
     path = tmp_path / "nowhere.yml"
     taxonomy, problems = load_taxonomy(path)
