@@ -119,7 +119,10 @@ def write_site(
             os.utime(staging)  # a fresh identity, even for a copy updated deep inside
             keep = standby_path(output_dir) if keep_standby else None
             _swap(
-                staging, output_dir, in_background=len(pages) >= PARALLEL_FROM_PAGES, keep_as=keep
+                staging,
+                output_dir,
+                in_background=len(pages) >= DISCARD_IN_BACKGROUND_FROM,
+                keep_as=keep,
             )
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -207,7 +210,10 @@ def _write_pages(pages: Pages, root: Path, replacing: bool = False) -> None:
         raise RuntimeError("a process writing pages failed:\n" + "\n".join(map(str, failures)))
 
 
-PARALLEL_FROM_PAGES = 2000  # pages: below this, forking costs more than the second core gives
+# Pages to write: below this, forking costs more than the second core gives (a fork takes a
+# few milliseconds; rendering a page about one).
+PARALLEL_FROM_PAGES = 200
+DISCARD_IN_BACKGROUND_FROM = 2000  # pages: a smaller old site is deleted before returning
 
 
 def _write_some(items: list[tuple[str, Any]], root: Path, replacing: bool) -> None:

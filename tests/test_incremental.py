@@ -210,7 +210,7 @@ def test_a_page_that_fails_in_a_forked_writer_fails_the_build_and_keeps_the_old_
 def test_a_large_replaced_site_is_deleted_in_the_background_and_never_left_behind(
     board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(output, "PARALLEL_FROM_PAGES", 2)  # every site counts as large
+    monkeypatch.setattr(output, "DISCARD_IN_BACKGROUND_FROM", 2)  # every site counts as large
     site = tmp_path / "_site"
     assert build_site(board, site).written
     assert build_site(board, site, now=NOW + timedelta(days=1)).written  # replaces the first
