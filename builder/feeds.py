@@ -8,8 +8,6 @@ working hours cover (`timezones/utc+N/`).
 from __future__ import annotations
 
 import json
-import zlib
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import partial
@@ -79,19 +77,24 @@ def render_feeds(site: Site, reuse: Reuse | None = None, feeds: list[Feed] | Non
         if all([reuse.unchanged(target, feed) for target in targets]):  # a list: record all
             files.update((target, reuse.old(target)) for target in targets)
             continue
-        generator = _feed_generator(site, feed)
-        _self_link(generator, site.absolute_url(feed.file("rss")))
-        files[feed.file("rss")] = _held(generator.rss_str(pretty=True))
-        _self_link(generator, site.absolute_url(feed.file("atom")))
-        files[feed.file("atom")] = _held(generator.atom_str(pretty=True))
-        files[feed.file("json")] = _held(_json_feed(site, feed))
+        # Rendered when written, as pages are: by the writers, on every core, and never held
+        # (the feeds of a large board are 24 MB of XML and JSON).
+        files[feed.file("rss")] = partial(_rss_feed, site, feed)
+        files[feed.file("atom")] = partial(_atom_feed, site, feed)
+        files[feed.file("json")] = partial(_json_feed, site, feed)
     return files
 
 
-def _held(data: bytes) -> Callable[[], bytes]:
-    """A feed kept compressed until it is written: the feeds of a large board are 24 MB of
-    XML and JSON, held through the whole build and copied into every forked writer."""
-    return partial(zlib.decompress, zlib.compress(data, 1))
+def _rss_feed(site: Site, feed: Feed) -> bytes:
+    generator = _feed_generator(site, feed)
+    _self_link(generator, site.absolute_url(feed.file("rss")))
+    return bytes(generator.rss_str(pretty=True))
+
+
+def _atom_feed(site: Site, feed: Feed) -> bytes:
+    generator = _feed_generator(site, feed)
+    _self_link(generator, site.absolute_url(feed.file("atom")))
+    return bytes(generator.atom_str(pretty=True))
 
 
 def _feed_generator(site: Site, feed: Feed) -> FeedGenerator:
