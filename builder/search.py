@@ -94,37 +94,60 @@ def _holder(
 
 
 def _index_fresh(site_dir: Path, pagefind: Path, shards: Sequence[Shard]) -> None:
-    """Run Pagefind on each shard's pages (hard-linked into a folder of their own), as many
-    at once as there are cores: each run is mostly one thread."""
-    sources = site_dir / ".pagefind-pages"
+    """Run Pagefind on each shard's pages, as many at once as there are cores: each run is
+    mostly one thread."""
+    settings = site_dir / ".pagefind-settings"
     try:
         waiting = list(shards)
         running: list[tuple[Shard, subprocess.Popen[str]]] = []
         while waiting or running:
             while waiting and len(running) < cores():
                 shard = waiting.pop(0)
-                running.append((shard, _start(site_dir, sources / shard.name, shard, pagefind)))
+                running.append((shard, _start(site_dir, settings / shard.name, shard, pagefind)))
             shard, process = running.pop(0)
             _finish(process)
             make_deterministic(site_dir / shard.folder)
     finally:
         for _, process in running:
             process.kill()
-        shutil.rmtree(sources, ignore_errors=True)
+        shutil.rmtree(settings, ignore_errors=True)
 
 
-def _start(site_dir: Path, source: Path, shard: Shard, pagefind: Path) -> subprocess.Popen[str]:
-    for page in shard.pages:
-        (source / page).parent.mkdir(parents=True, exist_ok=True)
-        os.link(site_dir / page, source / page)
-    command = [str(pagefind), "--site", str(source), "--output-path",
+def _start(site_dir: Path, settings: Path, shard: Shard, pagefind: Path) -> subprocess.Popen[str]:
+    # The pages are named by a glob in a settings file Pagefind reads from the folder it runs
+    # in: a shard of a large board names more pages than one argument may hold.
+    settings.mkdir(parents=True)
+    glob = json.dumps({"glob": pages_glob(shard.pages)})
+    (settings / "pagefind.json").write_text(glob, encoding="utf-8")
+    command = [str(pagefind), "--site", str(site_dir), "--output-path",
                str(site_dir / shard.folder), "--silent"]  # fmt: skip
     try:
         return subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            command, cwd=settings, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
     except OSError as exc:
         raise SearchFailed(str(exc)) from exc
+
+
+def pages_glob(pages: Sequence[str]) -> str:
+    """A glob (Pagefind's, the wax crate's) that matches exactly these pages. Posting pages
+    share their folder and file name, `jobs/{a,b}/index.html`, so that Pagefind lists only
+    jobs/ instead of walking the whole site."""
+    heads = {page.split("/", 1)[0] for page in pages}
+    tails = {page.rsplit("/", 1)[-1] for page in pages}
+    if len(heads) == 1 and len(tails) == 1 and all(page.count("/") == 2 for page in pages):
+        (head,), (tail,) = heads, tails
+        middles = [page.split("/")[1] for page in pages]
+        return f"{_literal(head)}/{{{','.join(map(_literal, middles))}}}/{_literal(tail)}"
+    return "{" + ",".join(map(_literal, pages)) + "}"
+
+
+def _literal(text: str) -> str:
+    """Escape the characters a glob gives a meaning to (slugs have none of them)."""
+    return "".join(f"\\{char}" if char in GLOB_SPECIAL else char for char in text)
+
+
+GLOB_SPECIAL = frozenset("\\*?$:<>()[]{},")
 
 
 def _finish(process: subprocess.Popen[str]) -> None:
