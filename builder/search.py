@@ -13,7 +13,9 @@ import os
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -94,23 +96,21 @@ def _holder(
 
 
 def _index_fresh(site_dir: Path, pagefind: Path, shards: Sequence[Shard]) -> None:
-    """Run Pagefind on each shard's pages, as many at once as there are cores: each run is
-    mostly one thread."""
+    """Run Pagefind on each shard's pages, as many at once as there are cores (each run is
+    mostly one thread), each next run starting as soon as any one ends."""
     settings = site_dir / ".pagefind-settings"
+    pool = ThreadPoolExecutor(cores())
     try:
-        waiting = list(shards)
-        running: list[tuple[Shard, subprocess.Popen[str]]] = []
-        while waiting or running:
-            while waiting and len(running) < cores():
-                shard = waiting.pop(0)
-                running.append((shard, _start(site_dir, settings / shard.name, shard, pagefind)))
-            shard, process = running.pop(0)
-            _finish(process)
-            make_deterministic(site_dir / shard.folder)
+        for _ in pool.map(partial(_index_shard, site_dir, settings, pagefind), shards):
+            pass
     finally:
-        for _, process in running:
-            process.kill()
+        pool.shutdown(cancel_futures=True)  # after a failure, start no more runs
         shutil.rmtree(settings, ignore_errors=True)
+
+
+def _index_shard(site_dir: Path, settings: Path, pagefind: Path, shard: Shard) -> None:
+    _finish(_start(site_dir, settings / shard.name, shard, pagefind))
+    make_deterministic(site_dir / shard.folder)
 
 
 def _start(site_dir: Path, settings: Path, shard: Shard, pagefind: Path) -> subprocess.Popen[str]:
