@@ -44,16 +44,25 @@ NEGATION = re.compile(
 
 
 # Text pasted from a PDF or a table loses its spaces: "languagesC#.NET", "cloudAzure".
-GLUED = re.compile(r"\b([a-z]{4,})(?=[A-Z]|[.#][A-Z])|(?<=#)(?=\.[A-Z])")
+GLUED_WORD = re.compile(r"\b[a-z]{4,}+(?=[A-Z]|[.#][A-Z])")
+GLUED_NET = re.compile(r"(?<=#)(?=\.[A-Z])")
 
 
 def _unglued(text: str) -> str:
     """Part a lower-case word from a name glued to its end, and C# from a glued .NET."""
-    return GLUED.sub(_part, text)  # one pass: searching first cost a second one
+    # Two patterns, the second only where it can match: one with both alternatives tried
+    # each at every character, and scanned twice as slowly.
+    text = GLUED_WORD.sub(r"\g<0> ", text)
+    return GLUED_NET.sub(" ", text) if "#." in text else text
 
 
-def _part(glued: re.Match[str]) -> str:
-    return (glued.group(1) or "") + " "
+def _lowered(text: str) -> str:
+    """The text in lower case, each character where it was: names are found in lower case,
+    which scans twice as fast as a case-insensitive pattern."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
 
 
 # In explicit cases: a case-insensitive pattern scans a third slower, and this runs on every ad.
@@ -81,7 +90,7 @@ def _negated(text: str, start: int, negations: list[int]) -> bool:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """Skills by alias, with one compiled pattern that finds any of them."""
+    """Skills by alias, with one compiled pattern that finds any of them (in lower case)."""
 
     tags: tuple[Tag, ...]
     categories: tuple[str, ...]
@@ -103,8 +112,8 @@ class Taxonomy:
         aliases: set[str] = set()
         strict: set[str] = set()
         negations = [found.end() for found in NEGATION_WORD.finditer(text)]  # one pass
-        for match in self.pattern.finditer(text):
-            word = match.group()
+        for match in self.pattern.finditer(_lowered(text)):
+            word = text[match.start() : match.end()]
             if negations and _negated(text, match.start(), negations):
                 continue
             if word in self.strict_names:
@@ -232,9 +241,9 @@ def _compile(by_alias: dict[str, Tag], strict: dict[str, Tag]) -> re.Pattern[str
     # "Google Cloud") and backs off to a shorter one when the longest is glued to a word.
     alternatives = []
     if by_alias:
-        alternatives.append(f"(?i:{_trie_pattern(by_alias)})")
+        alternatives.append(f"(?:{_trie_pattern(by_alias)})")  # its keys are in lower case
     if strict:  # any case: a strict name in lower case counts only in a list (_names_in)
-        alternatives.append(f"(?i:{_trie_pattern({name.lower() for name in strict})})")
+        alternatives.append(f"(?:{_trie_pattern({name.lower() for name in strict})})")
     if not alternatives:
         return re.compile(r"(?!x)x")
     return re.compile(BEFORE + "(?:" + "|".join(alternatives) + ")" + AFTER)
