@@ -13,9 +13,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -96,58 +94,44 @@ def _holder(
 
 
 def _index_fresh(site_dir: Path, pagefind: Path, shards: Sequence[Shard]) -> None:
-    """Run Pagefind on each shard's pages, as many at once as there are cores (each run is
-    mostly one thread), each next run starting as soon as any one ends."""
-    settings = site_dir / ".pagefind-settings"
-    pool = ThreadPoolExecutor(cores())
+    """Run Pagefind on each shard's pages (hard-linked into a folder of their own), as many
+    at once as there are cores (each run is mostly one thread), the next as soon as any ends."""
+    from multiprocessing.connection import wait  # only here: a build without search skips it
+
+    sources = site_dir / ".pagefind-pages"
+    waiting = list(shards)
+    running: dict[Any, tuple[Shard, subprocess.Popen[str]]] = {}  # by the run's output pipe
     try:
-        for _ in pool.map(partial(_index_shard, site_dir, settings, pagefind), shards):
-            pass
+        while waiting or running:
+            while waiting and len(running) < cores():
+                shard = waiting.pop(0)
+                process = _start(site_dir, sources / shard.name, shard, pagefind)
+                running[process.stdout] = (shard, process)
+            for pipe in wait(list(running)):  # readable once the run has ended (or failed)
+                shard, process = running.pop(pipe)
+                _finish(process)
+                make_deterministic(site_dir / shard.folder)
     finally:
-        pool.shutdown(cancel_futures=True)  # after a failure, start no more runs
-        shutil.rmtree(settings, ignore_errors=True)
+        for _, process in running.values():
+            process.kill()
+        shutil.rmtree(sources, ignore_errors=True)
 
 
-def _index_shard(site_dir: Path, settings: Path, pagefind: Path, shard: Shard) -> None:
-    _finish(_start(site_dir, settings / shard.name, shard, pagefind))
-    make_deterministic(site_dir / shard.folder)
-
-
-def _start(site_dir: Path, settings: Path, shard: Shard, pagefind: Path) -> subprocess.Popen[str]:
-    # The pages are named by a glob in a settings file Pagefind reads from the folder it runs
-    # in: a shard of a large board names more pages than one argument may hold.
-    settings.mkdir(parents=True)
-    glob = json.dumps({"glob": pages_glob(shard.pages)})
-    (settings / "pagefind.json").write_text(glob, encoding="utf-8")
-    command = [str(pagefind), "--site", str(site_dir), "--output-path",
+# Pagefind numbers pages in the order it lists their folders, so they are linked in sorted
+# order into a folder that holds nothing else: the site's own jobs/ lists in the order its
+# folders were made (on tmpfs and btrfs), which differs between a cold build and an update.
+def _start(site_dir: Path, source: Path, shard: Shard, pagefind: Path) -> subprocess.Popen[str]:
+    for page in shard.pages:
+        (source / page).parent.mkdir(parents=True, exist_ok=True)
+        os.link(site_dir / page, source / page)
+    command = [str(pagefind), "--site", str(source), "--output-path",
                str(site_dir / shard.folder), "--silent"]  # fmt: skip
     try:
         return subprocess.Popen(
-            command, cwd=settings, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
     except OSError as exc:
         raise SearchFailed(str(exc)) from exc
-
-
-def pages_glob(pages: Sequence[str]) -> str:
-    """A glob (Pagefind's, the wax crate's) that matches exactly these pages. Posting pages
-    share their folder and file name, `jobs/{a,b}/index.html`, so that Pagefind lists only
-    jobs/ instead of walking the whole site."""
-    heads = {page.split("/", 1)[0] for page in pages}
-    tails = {page.rsplit("/", 1)[-1] for page in pages}
-    if len(heads) == 1 and len(tails) == 1 and all(page.count("/") == 2 for page in pages):
-        (head,), (tail,) = heads, tails
-        middles = [page.split("/")[1] for page in pages]
-        return f"{_literal(head)}/{{{','.join(map(_literal, middles))}}}/{_literal(tail)}"
-    return "{" + ",".join(map(_literal, pages)) + "}"
-
-
-def _literal(text: str) -> str:
-    """Escape the characters a glob gives a meaning to (slugs have none of them)."""
-    return "".join(f"\\{char}" if char in GLOB_SPECIAL else char for char in text)
-
-
-GLOB_SPECIAL = frozenset("\\*?$:<>()[]{},")
 
 
 def _finish(process: subprocess.Popen[str]) -> None:

@@ -7,8 +7,10 @@ import os
 import random
 import re
 import shutil
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -78,6 +80,24 @@ def test_each_kind_of_change_matches_a_clean_build(
         now = NOW + timedelta(days=200)  # some postings age, none is dated "today" any more
     incremental(board, site, cache, now=now)
     assert_same_as_clean(board, site, tmp_path, now=now)
+
+
+@pytest.fixture
+def tmpfs_path() -> Iterator[Path]:
+    """A folder on tmpfs, which lists a folder's entries in the order they were made."""
+    if not os.access("/dev/shm", os.W_OK):
+        pytest.skip("no writable /dev/shm")
+    folder = Path(tempfile.mkdtemp(dir="/dev/shm"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_addition_matches_a_clean_build_where_folders_list_as_they_were_made(
+    board: Path, tmpfs_path: Path
+) -> None:
+    # The added posting's folder lists last in the updated site and in order in a clean one:
+    # Pagefind numbers pages as it lists them, so it must not list the site's own jobs/.
+    test_each_kind_of_change_matches_a_clean_build(board, tmpfs_path, "add")
 
 
 def test_a_template_change_rerenders_every_page(board: Path, tmp_path: Path) -> None:
@@ -177,6 +197,7 @@ def test_a_large_site_is_written_by_forked_processes_with_the_same_bytes(
     board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serial = tmp_path / "serial"
+    monkeypatch.setattr(output, "PARALLEL_FROM_PAGES", 10**9)  # one writer, the parent
     assert build_site(board, serial).written
     monkeypatch.setattr(output, "PARALLEL_FROM_PAGES", 2)
     forked = []

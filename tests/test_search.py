@@ -11,15 +11,7 @@ import pytest
 from conftest import CONTENT, NOW, build_site, tree
 
 import builder
-from builder.search import (
-    SearchFailed,
-    SearchPlan,
-    find_pagefind,
-    index_shards,
-    make_deterministic,
-    pages_glob,
-)
-from builder.shards import Shard
+from builder.search import SearchFailed, make_deterministic
 
 
 def read_index(path):
@@ -118,19 +110,3 @@ def test_an_index_from_another_pagefind_version_is_refused(seed_site, tmp_path):
     next((bundle / "filter").iterdir()).write_bytes(b"not gzip")
     with pytest.raises(SearchFailed, match="cannot read Pagefind's filter index"):
         make_deterministic(bundle)
-
-
-def test_a_shard_indexes_exactly_its_pages_even_with_glob_characters_in_their_names(tmp_path):
-    pagefind = find_pagefind()
-    assert pagefind, "pagefind[bin] is a dependency"
-    site = tmp_path / "site"
-    names = ["jobs/a/index.html", "jobs/ab/index.html", "jobs/b(1),{x}/index.html", "other.html"]
-    for name in names:
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_text(f"<html><body data-pagefind-body>{name}</body></html>")
-    shard = Shard("0", ("jobs/a/index.html", "jobs/b(1),{x}/index.html"))
-    assert pages_glob(shard.pages) == r"jobs/{a,b\(1\)\,\{x\}}/index.html"
-    index_shards(site, pagefind, SearchPlan((shard,), {}))
-    entry = json.loads((site / "pagefind" / "0" / "pagefind-entry.json").read_text())
-    assert entry["languages"]["unknown"]["page_count"] == 2
-    assert not (site / ".pagefind-settings").exists()
