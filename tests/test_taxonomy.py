@@ -353,3 +353,10 @@ def test_load_taxonomy_reads_a_minimal_valid_file(tmp_path):
     assert [tag.slug for tag in taxonomy.tags] == ["go", "kubernetes"]
     assert set(taxonomy.categories) == {"Languages", "Containers"}
     assert names(taxonomy, "We use golang on k8s") == ["Go", "Kubernetes"]
+
+
+def test_look_alike_letters_neither_break_tagging_nor_tag_a_skill(taxonomy):
+    # A case-insensitive pattern took the dotless ı and the long ſ for i and s, then failed
+    # to look the strict name up ("Lınux"): the build stopped with a traceback.
+    found = taxonomy.tag_text("Lınux, Kubernetes and ſql, LİNUX and Ruſt")
+    assert [tag.name for tag in found] == ["Kubernetes"]
