@@ -110,6 +110,7 @@ def _index_fresh(site_dir: Path, pagefind: Path, shards: Sequence[Shard]) -> Non
             for pipe in wait(list(running)):  # readable once the run has ended (or failed)
                 shard, process = running.pop(pipe)
                 _finish(process)
+                shutil.rmtree(sources / shard.name)  # while the other runs go on
                 make_deterministic(site_dir / shard.folder)
     finally:
         for _, process in running.values():
