@@ -50,8 +50,8 @@ GLUED_NET = re.compile(r"(?<=#)(?=\.[A-Z])")
 
 def _unglued(text: str) -> str:
     """Part a lower-case word from a name glued to its end, and C# from a glued .NET."""
-    # Two patterns, the second only where it can match: one with both alternatives tried
-    # each at every character, and scanned twice as slowly.
+    # Two patterns, the second run only where it can match: one pattern holding both
+    # alternatives tried both at every character and scanned twice as slowly.
     text = GLUED_WORD.sub(r"\g<0> ", text)
     return GLUED_NET.sub(" ", text) if "#." in text else text
 
